@@ -1,0 +1,96 @@
+#pragma once
+// Type-erased storage for "a callback and its arguments", the (callback, args) pair of a
+// Python Handle. Small callables live inline in the handle; larger ones on the heap.
+// Internal to aio: no loop logic here, only construction, invocation and description.
+
+#include <cstddef>
+#include <functional>
+#include <new>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "aio/repr.h"
+
+namespace aio::detail {
+
+inline constexpr std::size_t kInlineCallbackSize = 48;
+
+struct CallbackOps {
+  void (*invoke)(void* storage);
+  void (*destroy)(void* storage) noexcept;
+  // Appends "name(arg1, arg2)" as _format_callback does.
+  void (*describe)(const void* storage, std::string& out);
+};
+
+// The callable's display name: a member `name()` if it has one, else its C++ type name.
+template <class F>
+std::string callable_name(const F& fn) {
+  if constexpr (requires { { fn.name() } -> std::convertible_to<std::string>; }) {
+    return std::string(fn.name());
+  } else {
+    return demangled_type_name(typeid(F));
+  }
+}
+
+template <class F, class... Args>
+struct Bound {
+  F fn;
+  std::tuple<Args...> args;
+
+  void operator()() { std::apply(fn, args); }
+
+  void describe(std::string& out) const {
+    out += callable_name(fn);
+    out += '(';
+    std::apply(
+        [&out](const Args&... each) {
+          bool first = true;
+          ((out += (first ? "" : ", "), out += repr(each), first = false), ...);
+        },
+        args);
+    out += ')';
+  }
+};
+
+template <class B>
+inline constexpr bool kFitsInline =
+    sizeof(B) <= kInlineCallbackSize && alignof(B) <= alignof(std::max_align_t) &&
+    std::is_nothrow_move_constructible_v<B>;
+
+template <class B>
+struct InlineOps {
+  static void invoke(void* s) { (*std::launder(static_cast<B*>(s)))(); }
+  static void destroy(void* s) noexcept { std::launder(static_cast<B*>(s))->~B(); }
+  static void describe(const void* s, std::string& out) {
+    std::launder(static_cast<const B*>(s))->describe(out);
+  }
+  static constexpr CallbackOps ops{&invoke, &destroy, &describe};
+};
+
+template <class B>
+struct HeapOps {
+  static B* get(const void* s) { return *static_cast<B* const*>(s); }
+  static void invoke(void* s) { (*get(s))(); }
+  static void destroy(void* s) noexcept { delete get(s); }
+  static void describe(const void* s, std::string& out) { get(s)->describe(out); }
+  static constexpr CallbackOps ops{&invoke, &destroy, &describe};
+};
+
+// Constructs the bound callback in `storage` and returns its operations.
+template <class F, class... Args>
+const CallbackOps* emplace_callback(void* storage, F&& fn, Args&&... args) {
+  using B = Bound<std::decay_t<F>, std::decay_t<Args>...>;
+  static_assert(std::is_invocable_v<std::decay_t<F>&, std::decay_t<Args>&...>,
+                "the callback must be callable with the given arguments");
+  if constexpr (kFitsInline<B>) {
+    ::new (storage) B{std::forward<F>(fn), {std::forward<Args>(args)...}};
+    return &InlineOps<B>::ops;
+  } else {
+    *static_cast<B**>(storage) = new B{std::forward<F>(fn), {std::forward<Args>(args)...}};
+    return &HeapOps<B>::ops;
+  }
+}
+
+}  // namespace aio::detail

@@ -1,0 +1,100 @@
+// One iteration of the loop, read as CPython's _run_once: its phases, in order (ORD-04).
+#include <algorithm>
+#include <cstdio>
+
+#include "aio/event_loop.h"
+#include "aio/logging.h"
+
+namespace aio {
+
+void EventLoop::run_once() {
+  ++iterations_;
+
+  // 1. Clean up cancelled timers (CAN-06/07).
+  timers_.remove_cancelled();
+
+  // 2. Compute the timeout (ORD-11).
+  drain_threadsafe_if_pending();
+  std::optional<double> timeout;
+  if (!ready_.empty() || stopping_.load(std::memory_order_relaxed)) {
+    timeout = 0.0;
+  } else if (!timers_.empty()) {
+    timeout = std::min(std::max(0.0, timers_.top_when() - time()), MAXIMUM_SELECT_TIMEOUT);
+  }
+
+  // 3. Select. Handles another thread handed over meanwhile come before this iteration's I/O.
+  selector_->select(timeout, events_);
+  drain_threadsafe_if_pending();
+
+  // 4. Queue I/O callbacks (ORD-17/18).
+  process_events();
+
+  // 5. Queue due timers: when < now + resolution (ORD-06), after everything else (ORD-05).
+  const double end_time = time() + clock_resolution_;
+  while (!timers_.empty() && timers_.top_when() < end_time) ready_.push_back(timers_.pop());
+
+  // 6. Run exactly this batch; what it schedules waits for the next iteration (ORD-03).
+  run_ready(ready_.size());
+}
+
+void EventLoop::run_ready(std::size_t ntodo) {
+  for (std::size_t i = 0; i < ntodo; ++i) {
+    detail::HandleState* h = ready_.pop_front();
+    struct Release {
+      detail::HandleState* h;
+      ~Release() { detail::release(h); }
+    } release{h};
+    if (h->cancelled.load(std::memory_order_relaxed)) continue;  // CAN-03
+    if (get_debug())
+      run_handle_debug(h);
+    else
+      run_handle(h);
+  }
+}
+
+// Handle._run: everything but aio::BaseException goes to the exception handler (EXC-01).
+void EventLoop::run_handle(detail::HandleState* h) {
+  h->running = true;
+  try {
+    h->ops->invoke(h->storage);
+  } catch (const BaseException&) {
+    h->running = false;
+    throw;  // RUN-15: leaves run_forever; the rest of the batch stays queued
+  } catch (...) {
+    h->running = false;
+    h->add_ref();
+    Handle handle = Handle::adopt(h);
+    ExceptionContext context;
+    context.message = "Exception in callback " + handle.format_callback_source();
+    context.exception = std::current_exception();
+    context.handle = handle;
+    if (h->debug && h->where.line() != 0) context.source_traceback = h->where;
+    call_exception_handler(context);
+    if (h->cancelled.load(std::memory_order_relaxed) && !h->shared) detail::drop_callback(h);
+    return;
+  }
+  h->running = false;
+  // A callback that cancelled its own handle is released now that it has returned.
+  if (h->cancelled.load(std::memory_order_relaxed) && !h->shared) detail::drop_callback(h);
+}
+
+// The debug-mode variant: tracks the current handle and logs slow callbacks (DBG-02).
+void EventLoop::run_handle_debug(detail::HandleState* h) {
+  struct Current {
+    EventLoop* loop;
+    ~Current() { loop->current_handle_ = nullptr; }
+  } current{this};
+  current_handle_ = h;
+  const double t0 = time();
+  run_handle(h);
+  const double dt = time() - t0;
+  if (dt >= slow_callback_duration && log_enabled(LogLevel::warning)) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.3f", dt);
+    h->add_ref();
+    log(LogLevel::warning,
+        "Executing " + Handle::adopt(h).repr() + " took " + seconds + " seconds");
+  }
+}
+
+}  // namespace aio
