@@ -126,9 +126,10 @@ void EventLoop::drain_threadsafe() noexcept {
 }
 
 void EventLoop::schedule_timer(detail::HandleState* timer, double when) {
-  timer->when = when;
-  timer->seq = timer_seq_++;
-  timers_.push(timer);
+  detail::TimerState* t = detail::as_timer(timer);
+  t->loop = this;
+  t->when = when;
+  timers_.push(t, timer_seq_++);
 }
 
 void EventLoop::timer_handle_cancelled(detail::HandleState*) noexcept { timers_.on_cancelled(); }

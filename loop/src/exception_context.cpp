@@ -91,11 +91,14 @@ std::string exception_repr(const std::exception_ptr& error) {
   return name + "(" + (what.empty() ? "" : repr_string(what)) + ")";
 }
 
-std::string format_frame(const std::source_location& where) {
+std::string format_frame(const Location& where) {
   std::string out = "  File \"";
-  out += where.file_name();
-  out += "\", line " + std::to_string(where.line()) + ", in ";
-  out += where.function_name();
+  out += where.file;
+  out += "\", line " + std::to_string(where.line);
+  if (where.function && *where.function) {
+    out += ", in ";
+    out += where.function;
+  }
   return out;
 }
 

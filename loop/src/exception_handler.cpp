@@ -10,8 +10,8 @@ void EventLoop::default_exception_handler(const ExceptionContext& context) {
   // EXC-07: the current handle's origin is added when the context has no source_traceback.
   ExceptionContext shown = context;
   if (!shown.source_traceback && current_handle_ && current_handle_->debug &&
-      current_handle_->where.line() != 0)
-    shown.handle_traceback = current_handle_->where;
+      current_handle_->line != 0)
+    shown.handle_traceback = Location{current_handle_->file, "", current_handle_->line};
   for (const std::string& key : shown.keys()) {
     if (key == "message" || key == "exception") continue;
     std::string value;

@@ -5,14 +5,14 @@
 
 namespace aio::detail {
 
-void TimerQueue::push(HandleState* timer) {
+void TimerQueue::push(TimerState* timer, std::uint64_t seq) {
   timer->scheduled = true;
-  heap_.push_back(Entry{timer->when, timer->seq, timer});
+  heap_.push_back(Entry{timer->when, seq, timer});
   sift_up(heap_.size() - 1);
 }
 
-HandleState* TimerQueue::pop() noexcept {
-  HandleState* top = heap_.front().timer;
+TimerState* TimerQueue::pop() noexcept {
+  TimerState* top = heap_.front().timer;
   heap_.front() = heap_.back();
   heap_.pop_back();
   if (!heap_.empty()) sift_down(0);

@@ -41,7 +41,8 @@ TYPED_TEST(CloseTest, CLS03_CloseDiscardsPendingCallbacksWithoutCancellingThem) 
   bool ran = false;
   Handle soon = this->loop->call_soon([&] { ran = true; });
   TimerHandle later = this->loop->call_later(1, [&] { ran = true; });
-  auto [r, w] = this->make_pipe();
+  const std::pair<int, int> rw = this->make_pipe();
+  [[maybe_unused]] const int r = rw.first, w = rw.second;
   this->loop->add_reader(r, [&] { ran = true; });
   this->loop->close();
   EXPECT_FALSE(soon.cancelled());
@@ -59,7 +60,8 @@ TYPED_TEST(CloseTest, CLS03_CloseDiscardsPendingCallbacksWithoutCancellingThem) 
 TYPED_TEST(CloseTest, CLS06_SchedulingOnAClosedLoopRaises) {
   this->loop->close();
   const std::string closed = "Event loop is closed";
-  auto [r, w] = this->make_pipe();
+  const std::pair<int, int> rw = this->make_pipe();
+  [[maybe_unused]] const int r = rw.first, w = rw.second;
   EXPECT_EQ(error_of([&] { this->loop->run_forever(); }), closed);
   EXPECT_EQ(error_of([&] { this->loop->call_soon([] {}); }), closed);
   EXPECT_EQ(error_of([&] { this->loop->call_soon_threadsafe([] {}); }), closed);
@@ -71,7 +73,8 @@ TYPED_TEST(CloseTest, CLS06_SchedulingOnAClosedLoopRaises) {
 }
 
 TYPED_TEST(CloseTest, CLS07_WhatAClosedLoopStillAllows) {
-  auto [r, w] = this->make_pipe();
+  const std::pair<int, int> rw = this->make_pipe();
+  [[maybe_unused]] const int r = rw.first, w = rw.second;
   this->loop->close();
   EXPECT_NO_THROW(this->loop->stop());
   EXPECT_NO_THROW(this->loop->time());

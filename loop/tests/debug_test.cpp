@@ -97,7 +97,7 @@ TYPED_TEST(DebugTest, DBG05_HandlesRecordWhereTheyWereCreated) {
   Handle h = this->loop->call_soon([] {});
   const unsigned line = __LINE__ - 1;
   TimerHandle t = this->loop->call_later(5, [] {});
-  EXPECT_EQ(h.source_location().line(), line);
+  EXPECT_EQ(h.source_location().line, line);
   const std::string suffix = "debug_test.cpp:" + std::to_string(line) + ">";
   EXPECT_TRUE(h.repr().ends_with(suffix)) << h.repr();
   EXPECT_NE(h.repr().find(" created at "), std::string::npos);

@@ -56,7 +56,7 @@ TYPED_TEST(ExceptionHandlerTest, EXC01_DebugModeAddsSourceTraceback) {
   this->run_iterations(1);
   ASSERT_EQ(this->contexts.size(), 1u);
   ASSERT_TRUE(this->contexts[0].source_traceback.has_value());
-  EXPECT_EQ(this->contexts[0].source_traceback->line(), static_cast<unsigned>(line));
+  EXPECT_EQ(this->contexts[0].source_traceback->line, static_cast<unsigned>(line));
   EXPECT_EQ(this->contexts[0].keys(),
             (std::vector<std::string>{"exception", "handle", "message", "source_traceback"}));
 }

@@ -174,7 +174,8 @@ TYPED_TEST(TimersTest, ORD11_TimeoutNeverExceedsOneDay) {
 
 TYPED_TEST(TimersTest, ORD11_NoTimersAndNothingReadyBlocks) {
   RecordingSelector& selects = this->record_selects();
-  auto [r, w] = this->make_pipe();
+  const std::pair<int, int> rw = this->make_pipe();
+  [[maybe_unused]] const int r = rw.first, w = rw.second;
   this->loop->add_reader(r, [this, r = r] {
     this->loop->remove_reader(r);
     this->loop->stop();

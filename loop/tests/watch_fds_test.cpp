@@ -32,7 +32,8 @@ std::string error_of(F&& f) {
 }
 
 TYPED_TEST(WatchFdsTest, IO01_AddReaderReplacesAndCancelsTheOldReader) {
-  auto [r, w] = this->make_pipe();
+  const std::pair<int, int> rw = this->make_pipe();
+  [[maybe_unused]] const int r = rw.first, w = rw.second;
   std::vector<std::string> ran;
   this->loop->add_reader(r, [&] { ran.push_back("first"); });
   Handle first = this->loop->reader_handle(r);
@@ -48,7 +49,8 @@ TYPED_TEST(WatchFdsTest, IO01_AddReaderReplacesAndCancelsTheOldReader) {
 TYPED_TEST(WatchFdsTest, IO01_ReplacingAQueuedReaderSkipsTheQueuedRun) {
   // V: only 'second' fired. A call_soon callback runs in the same batch as this iteration's
   // I/O callbacks, after they were queued: replacing the reader there cancels the queued run.
-  auto [r, w] = this->make_pipe();
+  const std::pair<int, int> rw = this->make_pipe();
+  [[maybe_unused]] const int r = rw.first, w = rw.second;
   std::vector<std::string> ran;
   this->write_byte(w);
   this->loop->add_reader(r, [&] { ran.push_back("first"); });
@@ -62,7 +64,8 @@ TYPED_TEST(WatchFdsTest, IO01_ReplacingAQueuedReaderSkipsTheQueuedRun) {
 }
 
 TYPED_TEST(WatchFdsTest, IO02_RemoveReaderReturnsWhetherOneWasRegistered) {
-  auto [r, w] = this->make_pipe();
+  const std::pair<int, int> rw = this->make_pipe();
+  [[maybe_unused]] const int r = rw.first, w = rw.second;
   EXPECT_FALSE(this->loop->remove_reader(r));
   EXPECT_FALSE(this->loop->remove_reader(9999));
   this->loop->add_reader(r, [] {});
@@ -74,7 +77,8 @@ TYPED_TEST(WatchFdsTest, IO02_RemoveReaderReturnsWhetherOneWasRegistered) {
 }
 
 TYPED_TEST(WatchFdsTest, IO02_RemovingOneDirectionKeepsTheOther) {
-  auto [a, b] = this->loop->os().socketpair();
+  const std::pair<int, int> ab = this->loop->os().socketpair();
+  [[maybe_unused]] const int a = ab.first, b = ab.second;
   int reads = 0, writes = 0;
   this->loop->add_reader(a, [&] { ++reads; });
   this->loop->add_writer(a, [&] { ++writes; });
@@ -92,7 +96,8 @@ TYPED_TEST(WatchFdsTest, IO02_RemovingOneDirectionKeepsTheOther) {
 }
 
 TYPED_TEST(WatchFdsTest, IO03_WritersBehaveAsReaders) {
-  auto [r, w] = this->make_pipe();
+  const std::pair<int, int> rw = this->make_pipe();
+  [[maybe_unused]] const int r = rw.first, w = rw.second;
   int writes = 0;
   EXPECT_FALSE(this->loop->remove_writer(w));
   this->loop->add_writer(w, [&] { ++writes; });
@@ -124,8 +129,10 @@ TYPED_TEST(WatchFdsTest, IO04_InvalidFileDescriptors) {
 
 TYPED_TEST(WatchFdsTest, IO06_RemovedReaderQueuedThisIterationIsSkipped) {
   // V: two ready readers that each remove the other: only the first runs.
-  auto [r1, w1] = this->make_pipe();
-  auto [r2, w2] = this->make_pipe();
+  const std::pair<int, int> r1w1 = this->make_pipe();
+  [[maybe_unused]] const int r1 = r1w1.first, w1 = r1w1.second;
+  const std::pair<int, int> r2w2 = this->make_pipe();
+  [[maybe_unused]] const int r2 = r2w2.first, w2 = r2w2.second;
   std::vector<int> ran;
   this->loop->add_reader(r1, [&, r2 = r2] { ran.push_back(1); this->loop->remove_reader(r2); });
   this->loop->add_reader(r2, [&, r1 = r1] { ran.push_back(2); this->loop->remove_reader(r1); });
@@ -139,7 +146,8 @@ TYPED_TEST(WatchFdsTest, IO06_RemovedReaderQueuedThisIterationIsSkipped) {
 }
 
 TYPED_TEST(WatchFdsTest, IO07_CancelledReaderIsUnregisteredInsteadOfQueued) {
-  auto [r, w] = this->make_pipe();
+  const std::pair<int, int> rw = this->make_pipe();
+  [[maybe_unused]] const int r = rw.first, w = rw.second;
   bool ran = false;
   this->loop->add_reader(r, [&] { ran = true; });
   this->loop->reader_handle(r).cancel();
@@ -152,7 +160,8 @@ TYPED_TEST(WatchFdsTest, IO07_CancelledReaderIsUnregisteredInsteadOfQueued) {
 }
 
 TYPED_TEST(WatchFdsTest, IO08_ReaderErrorsGoToTheExceptionHandler) {
-  auto [r, w] = this->make_pipe();
+  const std::pair<int, int> rw = this->make_pipe();
+  [[maybe_unused]] const int r = rw.first, w = rw.second;
   std::vector<std::string> messages;
   this->loop->set_exception_handler(
       [&](EventLoop&, const ExceptionContext& c) { messages.push_back(c.message); });
@@ -170,7 +179,8 @@ TYPED_TEST(WatchFdsTest, IO08_ReaderErrorsGoToTheExceptionHandler) {
 
 TYPED_TEST(WatchFdsTest, ORD04_PhaseOrderIsReadyThenIoThenTimers) {
   // V: ['soon', 'reader', 'timer(registered first)'].
-  auto [r, w] = this->make_pipe();
+  const std::pair<int, int> rw = this->make_pipe();
+  [[maybe_unused]] const int r = rw.first, w = rw.second;
   std::vector<std::string> ran;
   this->loop->call_later(-1, [&] { ran.push_back("timer"); });
   this->loop->add_reader(r, [&] { ran.push_back("reader"); });
@@ -183,7 +193,8 @@ TYPED_TEST(WatchFdsTest, ORD04_PhaseOrderIsReadyThenIoThenTimers) {
 }
 
 TYPED_TEST(WatchFdsTest, ORD17_ReaderBeforeWriterOnTheSameFd) {
-  auto [a, b] = this->loop->os().socketpair();
+  const std::pair<int, int> ab = this->loop->os().socketpair();
+  [[maybe_unused]] const int a = ab.first, b = ab.second;
   std::vector<std::string> ran;
   this->loop->add_writer(a, [&] { ran.push_back("W"); });
   this->loop->add_reader(a, [&] { ran.push_back("R"); });
@@ -219,7 +230,8 @@ TYPED_TEST(WatchFdsTest, ORD18_FdsRunInTheSelectorsOrder) {
 }
 
 TYPED_TEST(WatchFdsTest, ORD19_ReadinessIsLevelTriggered) {
-  auto [r, w] = this->make_pipe();
+  const std::pair<int, int> rw = this->make_pipe();
+  [[maybe_unused]] const int r = rw.first, w = rw.second;
   std::vector<std::string> ran;
   this->loop->add_reader(r, [&] { ran.push_back("L"); });
   this->write_byte(w);
@@ -230,7 +242,8 @@ TYPED_TEST(WatchFdsTest, ORD19_ReadinessIsLevelTriggered) {
 }
 
 TYPED_TEST(WatchFdsTest, IO08_ReaderWakesABlockedLoopWhenDataArrives) {
-  auto [r, w] = this->make_pipe();
+  const std::pair<int, int> rw = this->make_pipe();
+  [[maybe_unused]] const int r = rw.first, w = rw.second;
   const double start = this->loop->time();
   double woke = -1;
   this->loop->add_reader(r, [&, r = r] {

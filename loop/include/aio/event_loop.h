@@ -13,7 +13,6 @@
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <source_location>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +22,7 @@
 #include "aio/errors.h"
 #include "aio/exception_context.h"
 #include "aio/handle.h"
+#include "aio/location.h"
 #include "aio/seams.h"
 
 namespace aio {
@@ -34,9 +34,6 @@ inline constexpr const char* DEBUG_ENV_VAR = "AIODEBUG";
 
 class EventLoop;
 using ExceptionHandler = std::function<void(EventLoop&, const ExceptionContext&)>;
-
-// The call site, captured by default arguments of the scheduling methods.
-using Location = std::source_location;
 
 class EventLoop {
  public:
@@ -263,8 +260,9 @@ template <class F, class... Args>
 Handle EventLoop::call_soon_at(Location where, F&& cb, Args&&... args) {
   check_closed();
   if (get_debug()) check_thread();
-  detail::HandleState* h =
-      detail::make_handle(this, get_debug(), where, std::forward<F>(cb), std::forward<Args>(args)...);
+  detail::HandleState* h = detail::make_handle(detail::HandleKind::handle, false, get_debug(),
+                                               where, std::forward<F>(cb),
+                                               std::forward<Args>(args)...);
   h->refs = 2;  // the ready queue and the returned Handle
   push_ready(h);
   return Handle::adopt(h);
@@ -273,9 +271,9 @@ Handle EventLoop::call_soon_at(Location where, F&& cb, Args&&... args) {
 template <class F, class... Args>
 Handle EventLoop::call_soon_threadsafe(F&& cb, Args&&... args) {
   check_closed();
-  detail::HandleState* h = detail::make_handle(this, get_debug(), Location{}, std::forward<F>(cb),
+  detail::HandleState* h = detail::make_handle(detail::HandleKind::handle, true, get_debug(),
+                                               Location{}, std::forward<F>(cb),
                                                std::forward<Args>(args)...);
-  h->shared = true;
   h->refs = 2;
   enqueue_threadsafe(h);
   return Handle::adopt(h);
@@ -294,9 +292,9 @@ TimerHandle EventLoop::call_at_at(Location where, std::optional<double> when, F&
   if (!when) throw TypeError("when cannot be None");
   check_closed();
   if (get_debug()) check_thread();
-  detail::HandleState* h =
-      detail::make_handle(this, get_debug(), where, std::forward<F>(cb), std::forward<Args>(args)...);
-  h->kind = detail::HandleKind::timer;
+  detail::HandleState* h = detail::make_handle(detail::HandleKind::timer, false, get_debug(),
+                                               where, std::forward<F>(cb),
+                                               std::forward<Args>(args)...);
   h->refs = 2;  // the heap and the returned TimerHandle
   schedule_timer(h, *when);
   return TimerHandle::adopt(h);
@@ -307,8 +305,8 @@ void EventLoop::add_reader(int fd, F&& cb, Args&&... args) {
   check_closed();
   if (fd < 0) throw ValueError("Invalid file descriptor: " + std::to_string(fd));
   add_fd_callback(fd, EVENT_READ,
-                  detail::make_handle(this, get_debug(), Location{}, std::forward<F>(cb),
-                                      std::forward<Args>(args)...));
+                  detail::make_handle(detail::HandleKind::handle, false, get_debug(), Location{},
+                                      std::forward<F>(cb), std::forward<Args>(args)...));
 }
 
 template <class F, class... Args>
@@ -316,8 +314,8 @@ void EventLoop::add_writer(int fd, F&& cb, Args&&... args) {
   check_closed();
   if (fd < 0) throw ValueError("Invalid file descriptor: " + std::to_string(fd));
   add_fd_callback(fd, EVENT_WRITE,
-                  detail::make_handle(this, get_debug(), Location{}, std::forward<F>(cb),
-                                      std::forward<Args>(args)...));
+                  detail::make_handle(detail::HandleKind::handle, false, get_debug(), Location{},
+                                      std::forward<F>(cb), std::forward<Args>(args)...));
 }
 
 }  // namespace aio

@@ -7,11 +7,11 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <source_location>
 #include <string>
 #include <vector>
 
 #include "aio/handle.h"
+#include "aio/location.h"
 
 namespace aio {
 
@@ -46,8 +46,8 @@ struct ExceptionContext {
   std::shared_ptr<const ExceptionContext> context;  // 'context': the one a handler failed on
   // 'source_traceback' / 'handle_traceback': where the object or current handle was created
   // (debug mode). C++ keeps one frame: the call site.
-  std::optional<std::source_location> source_traceback;
-  std::optional<std::source_location> handle_traceback;
+  std::optional<Location> source_traceback;
+  std::optional<Location> handle_traceback;
   std::map<std::string, std::string> extra;         // any other key, value already a repr
 
   // The keys present, sorted, as sorted(context) in Python.
@@ -62,6 +62,6 @@ struct ExceptionContext {
 // repr(exc) as Python shows it: RuntimeError('boom').
 std::string exception_repr(const std::exception_ptr& error);
 // One traceback frame as traceback.format_list writes it.
-std::string format_frame(const std::source_location& where);
+std::string format_frame(const Location& where);
 
 }  // namespace aio

@@ -38,8 +38,8 @@ class Handle {
   // "f(1) at file.cpp:12": the callback, its arguments and where it was scheduled.
   std::string format_callback_source() const;
   // Where the callback was scheduled (the call site of call_soon and friends).
-  std::source_location source_location() const noexcept {
-    return state_ ? state_->where : std::source_location{};
+  Location source_location() const noexcept {
+    return state_ ? Location{state_->file, "", state_->line} : Location{};
   }
 
   explicit operator bool() const noexcept { return state_ != nullptr; }
@@ -63,7 +63,7 @@ class TimerHandle : public Handle {
  public:
   TimerHandle() = default;
   // The absolute time, on loop.time()'s clock, at which the callback is scheduled (ORD-09).
-  double when() const noexcept { return state_ ? state_->when : 0.0; }
+  double when() const noexcept { return state_ ? detail::as_timer(state_)->when : 0.0; }
 
   static TimerHandle adopt(detail::HandleState* state) noexcept {
     TimerHandle h;

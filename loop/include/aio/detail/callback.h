@@ -15,7 +15,7 @@
 
 namespace aio::detail {
 
-inline constexpr std::size_t kInlineCallbackSize = 48;
+inline constexpr std::size_t kInlineCallbackSize = 32;
 
 struct CallbackOps {
   void (*invoke)(void* storage);
@@ -44,19 +44,19 @@ struct Bound {
   void describe(std::string& out) const {
     out += callable_name(fn);
     out += '(';
-    std::apply(
-        [&out](const Args&... each) {
-          bool first = true;
-          ((out += (first ? "" : ", "), out += repr(each), first = false), ...);
-        },
-        args);
+    describe_args(out, std::index_sequence_for<Args...>{});
     out += ')';
+  }
+
+  template <std::size_t... I>
+  void describe_args(std::string& out, std::index_sequence<I...>) const {
+    ((out += (I == 0 ? "" : ", "), out += repr(std::get<I>(args))), ...);
   }
 };
 
 template <class B>
 inline constexpr bool kFitsInline =
-    sizeof(B) <= kInlineCallbackSize && alignof(B) <= alignof(std::max_align_t) &&
+    sizeof(B) <= kInlineCallbackSize && alignof(B) <= 8 &&
     std::is_nothrow_move_constructible_v<B>;
 
 template <class B>

@@ -9,10 +9,11 @@
 
 #include <atomic>
 #include <cstdint>
-#include <source_location>
+#include <new>
 #include <string>
 
 #include "aio/detail/callback.h"
+#include "aio/location.h"
 
 namespace aio {
 class EventLoop;
@@ -22,22 +23,21 @@ namespace aio::detail {
 
 enum class HandleKind : std::uint8_t { handle, timer };
 
+// One cache line for a call_soon handle: the header, then the bound callback inline.
 struct HandleState {
   std::uint32_t refs = 1;
   HandleKind kind = HandleKind::handle;
-  bool shared = false;            // made by call_soon_threadsafe: atomic refcount
-  bool scheduled = false;         // a timer that is in the loop's heap (TimerHandle._scheduled)
-  bool has_callback = false;      // the callback in `storage` is alive
-  bool running = false;           // the callback is executing now
-  bool debug = false;             // made while the loop was in debug mode: keeps its origin
+  bool shared = false;        // made by call_soon_threadsafe: atomic refcount, plain heap block
+  bool scheduled = false;     // a timer that is in the loop's heap (TimerHandle._scheduled)
+  bool has_callback = false;  // the callback in `storage` is alive
+  bool has_repr = false;      // `storage` holds the repr kept by cancel() in debug mode
+  bool running = false;       // the callback is executing now
+  bool debug = false;         // made while the loop was in debug mode: keeps its origin
   std::atomic<bool> cancelled{false};
+  std::uint32_t line = 0;     // where it was scheduled (Location without the function name)
   const CallbackOps* ops = nullptr;
-  EventLoop* loop = nullptr;      // valid while `scheduled`; never dereferenced otherwise
-  std::string* cancelled_repr = nullptr;  // debug mode keeps the repr after cancel()
-  std::source_location where;
-  double when = 0.0;              // timers only
-  std::uint64_t seq = 0;          // timers only: scheduling order, breaks ties of `when`
-  alignas(std::max_align_t) unsigned char storage[kInlineCallbackSize];
+  const char* file = nullptr;
+  alignas(8) unsigned char storage[kInlineCallbackSize];
 
   void add_ref() noexcept {
     if (shared)
@@ -47,12 +47,28 @@ struct HandleState {
   }
 };
 
+// A TimerHandle's state: the loop to tell about cancellation, and its `when`.
+struct TimerState : HandleState {
+  EventLoop* loop = nullptr;  // valid while `scheduled`; never dereferenced otherwise
+  double when = 0.0;
+};
+
+inline TimerState* as_timer(HandleState* s) noexcept { return static_cast<TimerState*>(s); }
+inline const TimerState* as_timer(const HandleState* s) noexcept {
+  return static_cast<const TimerState*>(s);
+}
+
 // Drops the callback (Python's `self._callback = None; self._args = None`).
 inline void drop_callback(HandleState* s) noexcept {
   if (s->has_callback) {
     s->has_callback = false;
     s->ops->destroy(s->storage);
   }
+}
+
+// The repr kept by a debug-mode cancel(), stored where the callback was.
+inline std::string* kept_repr(HandleState* s) noexcept {
+  return s->has_repr ? *std::launder(reinterpret_cast<std::string**>(s->storage)) : nullptr;
 }
 
 void destroy_handle(HandleState* s) noexcept;
@@ -67,7 +83,9 @@ inline void release(HandleState* s) noexcept {
   destroy_handle(s);
 }
 
-HandleState* allocate_handle();
+// Allocation: call_soon handles and timers come from per-thread pools, threadsafe handles
+// from the heap (they are often freed on another thread).
+HandleState* allocate_handle(HandleKind kind, bool shared);
 
 // Live-handle accounting for tests' clean-close checks. Off by default (then it costs one
 // predictable branch); turn it on before any loop runs.
@@ -75,9 +93,9 @@ void set_handle_accounting(bool enabled) noexcept;
 long live_handle_count() noexcept;
 
 template <class F, class... Args>
-HandleState* make_handle(EventLoop* loop, bool debug, std::source_location where, F&& fn,
-                         Args&&... args) {
-  HandleState* s = allocate_handle();
+HandleState* make_handle(HandleKind kind, bool shared, bool debug, Location where,
+                         F&& fn, Args&&... args) {
+  HandleState* s = allocate_handle(kind, shared);
   try {
     s->ops = emplace_callback(s->storage, std::forward<F>(fn), std::forward<Args>(args)...);
   } catch (...) {
@@ -85,9 +103,9 @@ HandleState* make_handle(EventLoop* loop, bool debug, std::source_location where
     throw;
   }
   s->has_callback = true;
-  s->loop = loop;
   s->debug = debug;
-  s->where = where;
+  s->file = where.file;
+  s->line = where.line;
   return s;
 }
 

@@ -24,6 +24,8 @@ class RingBuffer {
   }
   T pop_front() noexcept { return slots_[head_++ & (capacity_ - 1)]; }
   T& front() noexcept { return slots_[head_ & (capacity_ - 1)]; }
+  // The element `offset` places behind the front; offset < size().
+  T peek(std::size_t offset) const noexcept { return slots_[(head_ + offset) & (capacity_ - 1)]; }
 
  private:
   void grow() {

@@ -34,12 +34,12 @@ class TimerQueue {
   std::size_t size() const noexcept { return heap_.size(); }
   std::size_t cancelled_count() const noexcept { return cancelled_count_; }
 
-  // Takes over one reference to `timer` and marks it scheduled.
-  void push(HandleState* timer);
+  // Takes over one reference to `timer` and marks it scheduled; seq orders equal `when`s.
+  void push(TimerState* timer, std::uint64_t seq);
   // The head's `when`; the queue must not be empty.
   double top_when() const noexcept { return heap_.front().when; }
   // Removes the head, marks it unscheduled and hands its reference to the caller.
-  HandleState* pop() noexcept;
+  TimerState* pop() noexcept;
   // A scheduled timer was cancelled (TimerHandle.cancel while _scheduled).
   void on_cancelled() noexcept { ++cancelled_count_; }
   // Phase 1 of _run_once: bulk rebuild or popping cancelled heads.
@@ -51,7 +51,7 @@ class TimerQueue {
   struct Entry {
     double when;
     std::uint64_t seq;
-    HandleState* timer;
+    TimerState* timer;
   };
   static bool before(const Entry& a, const Entry& b) noexcept {
     return a.when < b.when || (a.when == b.when && a.seq < b.seq);
