@@ -30,9 +30,26 @@ void EventLoop::add_fd_callback(int fd, std::uint32_t event, detail::HandleState
   }
 }
 
+// _ensure_fd_no_transport: the fd check (IO-04), then the transport check (IO-05).
+void EventLoop::ensure_fd_no_transport(int fd) const {
+  if (fd < 0) throw ValueError("Invalid file descriptor: " + std::to_string(fd));
+  auto it = transports_.find(fd);
+  if (it == transports_.end()) return;
+  std::shared_ptr<const FdOwner> owner = it->second.lock();
+  if (owner && !owner->is_closing())
+    throw RuntimeError("File descriptor " + std::to_string(fd) + " is used by transport " +
+                       owner->repr());
+}
+
+void EventLoop::attach_transport(int fd, std::weak_ptr<const FdOwner> owner) {
+  transports_[fd] = std::move(owner);
+}
+
+void EventLoop::detach_transport(int fd) { transports_.erase(fd); }
+
 bool EventLoop::remove_fd_callback(int fd, std::uint32_t event) {
   if (is_closed()) return false;  // IO-02, CLS-07
-  if (fd < 0) throw ValueError("Invalid file descriptor: " + std::to_string(fd));
+  ensure_fd_no_transport(fd);
   const std::size_t index = static_cast<std::size_t>(fd);
   if (index >= fds_.size()) return false;
   FdEntry& entry = fds_[index];

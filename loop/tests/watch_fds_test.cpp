@@ -266,3 +266,48 @@ TYPED_TEST(WatchFdsTest, IO08_ReaderWakesABlockedLoopWhenDataArrives) {
 
 }  // namespace
 }  // namespace aio::testing
+
+namespace aio::testing {
+namespace {
+
+template <class B>
+class TransportFdTest : public LoopTest<B> {};
+TYPED_TEST_SUITE(TransportFdTest, AllBackends, BackendNames);
+
+struct FakeTransport final : FdOwner {
+  bool closing = false;
+  bool is_closing() const override { return closing; }
+  std::string repr() const override { return "<_SelectorSocketTransport fd=7>"; }
+};
+
+TYPED_TEST(TransportFdTest, IO05_FdOwnedByALiveTransportIsRefused) {
+  const std::pair<int, int> rw = this->make_pipe();
+  const int r = rw.first;
+  auto transport = std::make_shared<FakeTransport>();
+  this->loop->attach_transport(r, transport);
+  const std::string expected = "File descriptor " + std::to_string(r) +
+                               " is used by transport <_SelectorSocketTransport fd=7>";
+  for (int op = 0; op < 4; ++op) {
+    try {
+      if (op == 0) this->loop->add_reader(r, [] {});
+      if (op == 1) this->loop->add_writer(r, [] {});
+      if (op == 2) this->loop->remove_reader(r);
+      if (op == 3) this->loop->remove_writer(r);
+      ADD_FAILURE() << "operation " << op << " was allowed";
+    } catch (const RuntimeError& e) {
+      EXPECT_EQ(e.what(), expected);
+    }
+  }
+  transport->closing = true;  // a closing transport no longer owns it
+  EXPECT_NO_THROW(this->loop->add_reader(r, [] {}));
+  EXPECT_TRUE(this->loop->remove_reader(r));
+  transport->closing = false;
+  transport.reset();  // nor does a transport that is gone
+  EXPECT_NO_THROW(this->loop->add_reader(r, [] {}));
+  EXPECT_TRUE(this->loop->remove_reader(r));
+  this->loop->detach_transport(r);
+  this->close_pipes();
+}
+
+}  // namespace
+}  // namespace aio::testing

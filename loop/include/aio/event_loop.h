@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@
 #include "aio/handle.h"
 #include "aio/location.h"
 #include "aio/seams.h"
+#include "aio/transport_fd.h"
 
 namespace aio {
 
@@ -161,6 +163,11 @@ class EventLoop {
   template <class F, class... Args>
   void add_writer(int fd, F&& cb, Args&&... args);
   bool remove_writer(int fd);
+  // Marks fd as owned by a transport: while it is not closing, add_reader, add_writer,
+  // remove_reader and remove_writer on fd raise RuntimeError("File descriptor N is used by
+  // transport <...>") (IO-05). The loop keeps only a weak reference (as _transports).
+  void attach_transport(int fd, std::weak_ptr<const FdOwner> owner);
+  void detach_transport(int fd);
   // The handle of fd's reader or writer (empty if none), as selector.get_key(fd).data.
   Handle reader_handle(int fd) const;
   Handle writer_handle(int fd) const;
@@ -209,6 +216,7 @@ class EventLoop {
   [[noreturn]] static void throw_closed();
   void check_running() const;
   void check_thread() const;
+  void ensure_fd_no_transport(int fd) const;
   void drain_threadsafe() noexcept;
   void drain_threadsafe_if_pending() noexcept {
     if (threadsafe_pending_.load(std::memory_order_acquire)) drain_threadsafe();
@@ -235,6 +243,7 @@ class EventLoop {
   detail::TimerQueue timers_;
   std::uint64_t timer_seq_ = 0;
   std::vector<FdEntry> fds_;
+  std::map<int, std::weak_ptr<const FdOwner>> transports_;
   std::vector<SelectorEvent> events_;
   ExceptionHandler exception_handler_;
   detail::HandleState* current_handle_ = nullptr;
@@ -303,7 +312,7 @@ TimerHandle EventLoop::call_at_at(Location where, std::optional<double> when, F&
 template <class F, class... Args>
 void EventLoop::add_reader(int fd, F&& cb, Args&&... args) {
   check_closed();
-  if (fd < 0) throw ValueError("Invalid file descriptor: " + std::to_string(fd));
+  ensure_fd_no_transport(fd);
   add_fd_callback(fd, EVENT_READ,
                   detail::make_handle(detail::HandleKind::handle, false, get_debug(), Location{},
                                       std::forward<F>(cb), std::forward<Args>(args)...));
@@ -312,7 +321,7 @@ void EventLoop::add_reader(int fd, F&& cb, Args&&... args) {
 template <class F, class... Args>
 void EventLoop::add_writer(int fd, F&& cb, Args&&... args) {
   check_closed();
-  if (fd < 0) throw ValueError("Invalid file descriptor: " + std::to_string(fd));
+  ensure_fd_no_transport(fd);
   add_fd_callback(fd, EVENT_WRITE,
                   detail::make_handle(detail::HandleKind::handle, false, get_debug(), Location{},
                                       std::forward<F>(cb), std::forward<Args>(args)...));
