@@ -55,7 +55,16 @@ void destroy_handle(HandleState* s) noexcept {
 
 void Handle::cancel() {
   detail::HandleState* s = state_;
-  if (!s || s->cancelled.exchange(true, std::memory_order_relaxed)) return;
+  if (!s) return;
+  if (s->shared) {
+    // A call_soon_threadsafe handle may be cancelled from several threads at once.
+    if (s->cancelled.exchange(true, std::memory_order_relaxed)) return;
+  } else {
+    // Only the loop's thread touches the others: no locked read-modify-write needed (an
+    // exchange stalls on the handle's cache line, which is often cold).
+    if (s->cancelled.load(std::memory_order_relaxed)) return;
+    s->cancelled.store(true, std::memory_order_relaxed);
+  }
   // TimerHandle.cancel: only a timer still in the heap counts (CAN-05).
   if (s->kind == detail::HandleKind::timer && s->scheduled)
     detail::as_timer(s)->loop->timer_handle_cancelled(s);

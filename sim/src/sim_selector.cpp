@@ -3,6 +3,7 @@
 #include "aio/sim/sim_selector.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <limits>
@@ -40,6 +41,13 @@ void check_events(std::uint32_t events) {
   if (events == 0 || (events & ~VALID_EVENTS) != 0) {
     throw ValueError("Invalid events: " + std::to_string(events));
   }
+}
+
+// Consumes a pending wakeup(). Looks before it swaps, as the locked exchange is the dearer
+// part of a select with nothing to do; a wakeup() just after the look stays pending for the
+// next select, as it would have after an exchange at that moment.
+bool take_wakeup(std::atomic<bool>& flag) {
+  return flag.load(std::memory_order_acquire) && flag.exchange(false, std::memory_order_acq_rel);
 }
 
 KeyError not_registered(int fd) {
@@ -141,7 +149,7 @@ void SimSelector::select(std::optional<double> timeout, std::vector<SelectorEven
   check_open();
   if (timeout && std::isnan(*timeout)) throw ValueError("Invalid timeout: nan");
   if (timeout && std::isinf(*timeout) && *timeout > 0) timeout.reset();  // wait forever
-  bool woken = wakeup_.exchange(false, std::memory_order_acq_rel);
+  bool woken = take_wakeup(wakeup_);
   collect_ready(ready);
   const bool poll = timeout && *timeout <= 0;
   if (!ready.empty() || woken || poll) {
@@ -157,7 +165,7 @@ void SimSelector::select(std::optional<double> timeout, std::vector<SelectorEven
     if (!next || *next > deadline) break;
     clock.set(std::max(clock.now(), *next));
     world_->run_due_events();
-    woken = wakeup_.exchange(false, std::memory_order_acq_rel);
+    woken = take_wakeup(wakeup_);
     collect_ready(ready);
     if (!ready.empty() || woken) {
       trace_select(timeout, ready, woken);
@@ -171,12 +179,20 @@ void SimSelector::select(std::optional<double> timeout, std::vector<SelectorEven
 
 void SimSelector::trace_select(std::optional<double> timeout,
                                const std::vector<SelectorEvent>& ready, bool woken) const {
-  std::string line = trace_name_ + " timeout=";
-  line += timeout ? Trace::format_time(*timeout) : std::string("none");
+  // One line per select, so built in a buffer that keeps its capacity.
+  thread_local std::string line;
+  line.assign(trace_name_);
+  line += " timeout=";
+  if (timeout)
+    line += Trace::format_time(*timeout);
+  else
+    line += "none";
   line += " -> [";
   for (std::size_t i = 0; i < ready.size(); ++i) {
     if (i > 0) line += ',';
-    line += std::to_string(ready[i].fd) + ':' + events_text(ready[i].events);
+    line += std::to_string(ready[i].fd);
+    line += ':';
+    line += events_text(ready[i].events);
   }
   line += ']';
   if (woken) line += " woken";

@@ -82,6 +82,9 @@ void PollSelector::select(std::optional<double> timeout, std::vector<SelectorEve
   State& s = *state_;
   s.check_open();
   std::int64_t wait_ns = real::poll_timeout_ns(timeout);
+  // A poll with nothing registered and no wake-up pending has nothing to report: skip the
+  // system call (see WakeFd::maybe_pending for why no wake-up can be lost).
+  if (wait_ns == 0 && s.keys.size() == 0 && !s.wake.maybe_pending()) return;
   const real::Deadline deadline(wait_ns);
   if (s.fds_stale) s.rebuild_fds();
   int n = 0;

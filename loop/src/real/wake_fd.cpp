@@ -33,6 +33,7 @@ void WakeFd::wake() noexcept {
   // Announce ourselves before looking at fd_: close() publishes -1 and then waits for
   // in_flight_ to drop to zero, so either we see -1 or close() sees us (both seq_cst).
   in_flight_.fetch_add(1);
+  pending_.store(true);
   const int fd = fd_.load();
   if (fd >= 0) {
     const std::uint64_t one = 1;
@@ -48,6 +49,9 @@ void WakeFd::drain() noexcept {
   const int fd = fd_.load(std::memory_order_relaxed);
   if (fd < 0) return;
   std::uint64_t count = 0;
+  // Cleared before reading: a wake() after this point either is consumed by the read or
+  // sets the flag again.
+  pending_.store(false);
   // One read resets an eventfd counter to zero; EAGAIN means it already was.
   while (::read(fd, &count, sizeof count) < 0 && errno == EINTR) {
   }

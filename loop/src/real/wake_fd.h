@@ -22,6 +22,12 @@ class WakeFd final {
   void wake() noexcept;
   // Consumes every pending wake(), however many there were. Loop thread only.
   void drain() noexcept;
+  // A hint for a selector that has nothing else to poll, so that it can skip the system call:
+  // true if a wake() may have come since the last drain() began (it may be stale). False is
+  // wrong only for a wake() that races with a drain() or with this call; its write still
+  // leaves fd() readable, so the next wait that polls fd() returns at once: such a wake-up
+  // is at worst noticed one wait later, never lost. Loop thread only.
+  bool maybe_pending() const noexcept { return pending_.load(std::memory_order_relaxed); }
   // Closes the eventfd after any wake() running in another thread has finished with it, so
   // that a late wake() can never write to a reused fd number. Idempotent. Loop thread only.
   void close() noexcept;
@@ -29,6 +35,7 @@ class WakeFd final {
  private:
   std::atomic<int> fd_;
   std::atomic<int> in_flight_{0};  // wake() calls between their check of fd_ and their write
+  std::atomic<bool> pending_{false};  // set by wake() before it writes, cleared by drain()
 };
 
 }  // namespace aio::real
