@@ -1,5 +1,7 @@
 // Error handling API: call_exception_handler and default_exception_handler
 // (base_events.py), with CPython's fallbacks and log layout (EXC-01, EXC-03..07).
+#include <cxxabi.h>
+
 #include "aio/event_loop.h"
 #include "aio/logging.h"
 
@@ -32,6 +34,8 @@ void EventLoop::call_exception_handler(const ExceptionContext& context) {
       default_exception_handler(context);
     } catch (const BaseException&) {
       throw;  // EXC-06
+    } catch (abi::__forced_unwind&) {
+      throw;
     } catch (...) {
       log(LogLevel::error, "Exception in default exception handler", std::current_exception());
     }
@@ -43,6 +47,8 @@ void EventLoop::call_exception_handler(const ExceptionContext& context) {
     handler(*this, context);
   } catch (const BaseException&) {
     throw;  // EXC-06
+  } catch (abi::__forced_unwind&) {
+    throw;
   } catch (...) {
     // EXC-04: the default handler reports the handler's failure with the original context.
     ExceptionContext failure;
@@ -52,6 +58,8 @@ void EventLoop::call_exception_handler(const ExceptionContext& context) {
     try {
       default_exception_handler(failure);
     } catch (const BaseException&) {
+      throw;
+    } catch (abi::__forced_unwind&) {
       throw;
     } catch (...) {
       // EXC-05

@@ -1,126 +1,325 @@
 #pragma once
-// Fixed-size block pools for handle states: a per-thread free list in front of a process-wide
-// depot. Internal to aio (handle.cpp).
+// Fixed-size block pools for handle states. Internal to aio (handle.cpp).
 //
-// Why: a call_soon batch allocates and frees one handle per callback; the general-purpose
-// allocator was half the cost of call_soon. Blocks come from 64 KiB slabs, so handles made
-// in a row sit next to each other and run in memory order.
+// Why: a call_soon batch allocates and frees one handle per callback, and a loop with a
+// million timers frees them in `when` order, which has nothing to do with the order they were
+// made in. The general-purpose allocator was half the cost of call_soon, and a plain free list
+// hands blocks back in the order they died: scattered, so every new handle was a cache and TLB
+// miss. Here blocks come from 64 KiB slabs, each slab knows its free blocks by a bitmap, and
+// a thread allocates the lowest free block of one slab before it moves to the next. Handles
+// made in a row therefore sit next to each other, in address order, however they were freed.
 //
-// Bounds: a thread keeps at most kMaxCached free blocks; past that, its whole stack goes to
-// the depot, where any thread takes stacks before carving a new slab. Memory is therefore bounded by the
-// peak number of live handles plus the caches. Slabs are never returned to the system (as
-// CPython's free lists), and a thread that exits hands its blocks to the depot, so a handle
-// may safely outlive the thread that made it.
+// Threads: each slab belongs to one thread, whose frees only set a bit. A block freed on
+// another thread goes to its slab's atomic `remote` bitmap; the owner collects those when it
+// runs out of free blocks. When a thread exits, its slabs go to a process-wide orphanage,
+// where other threads adopt the ones with free blocks (and a thread that allocates while it
+// exits uses the orphanage itself). Slabs are never returned to the system (as CPython keeps
+// its free lists), so memory is bounded by the peak number of live handles, per thread.
+//
+// Under AddressSanitizer every block is a plain heap allocation instead, so that ASan sees use
+// after free.
 
+#include <atomic>
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <new>
 #include <vector>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define AIO_POOL_BYPASS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AIO_POOL_BYPASS 1
+#endif
+#endif
 
 namespace aio::detail {
 
 template <std::size_t BlockSize>
 class BlockPool {
  public:
+#ifdef AIO_POOL_BYPASS
+  static void* allocate() { return ::operator new(BlockSize); }
+  static void deallocate(void* p) noexcept { ::operator delete(p); }
+#else
   static void* allocate() {
-    Cache& cache = local();
-    if (cache.free.empty()) cache.refill();
-    // Blocks come back in the order their handles died, so the next ones are often cold and
-    // scattered: start fetching the block handed out kPrefetchAhead allocations from now,
-    // for writing, so that building a handle does not wait for memory.
-    const std::size_t n = cache.free.size();
-    if (n > kPrefetchAhead) {
-      auto* ahead = static_cast<char*>(cache.free[n - 1 - kPrefetchAhead]);
-      __builtin_prefetch(ahead, 1);
-      __builtin_prefetch(ahead + BlockSize - 1, 1);
+    Cache* c = tls_cache;
+    if (c == nullptr) {
+      if (tls_exiting) return allocate_while_exiting();
+      c = attach_thread();
     }
-    void* b = cache.free.back();
-    cache.free.pop_back();
-    return b;
+    return take(c);
   }
 
   static void deallocate(void* p) noexcept {
-    Cache& cache = local();
-    if (cache.free.size() == cache.free.capacity()) cache.spill();
-    try {
-      cache.free.push_back(p);  // capacity is reserved unless spill() ran out of memory
-    } catch (...) {
-      // Out of memory: the block stays reachable through its slab and is not reused.
-    }
+    Slab* s = slab_of(p);
+    const std::size_t i = s->index_of(p);
+    Cache* c = tls_cache;
+    if (c != nullptr && s->owner.load(std::memory_order_relaxed) == c)
+      give_back(c, s, i);
+    else
+      give_back_remote(s, i);
   }
+#endif
 
  private:
   static_assert(BlockSize % alignof(std::max_align_t) == 0);
   static constexpr std::size_t kSlabBytes = 64 * 1024;
-  static constexpr std::size_t kBlocksPerSlab = kSlabBytes / BlockSize;
-  static constexpr std::size_t kMaxCached = 64 * kBlocksPerSlab;
-  static constexpr std::size_t kPrefetchAhead = 8;
+  static constexpr std::size_t kHeaderBytes = 512;  // blocks start on a cache line
+  static constexpr std::size_t kBlocks = (kSlabBytes - kHeaderBytes) / BlockSize;
+  static constexpr std::size_t kWords = (kBlocks + 63) / 64;
+  static constexpr std::size_t kAdoptScan = 8;    // orphans looked at per adoption
+  static constexpr std::size_t kChunkSlabs = 16;  // slabs per allocation from the system
+  static constexpr std::size_t kPrefetchAhead = 32;  // blocks
 
-  struct Depot {
-    std::mutex mutex;
-    std::vector<std::vector<void*>> stacks;  // full or partial free stacks from caches
-    std::vector<void*> slabs;                // keeps every slab reachable (LeakSanitizer)
+  struct Cache;
+
+  struct Slab {
+    std::atomic<Cache*> owner{nullptr};
+    Slab* next_owned = nullptr;    // the owner's list of all its slabs
+    Slab* next_partial = nullptr;  // the owner's stack of slabs with free blocks
+    bool in_partial = false;
+    std::size_t free_count = 0;  // set bits in `local`
+    std::size_t cursor = 0;      // no free block below word `cursor`
+    std::uint64_t local[kWords] = {};  // 1 = free; the owner's, or under the orphanage lock
+    std::atomic<bool> has_remote{false};
+    std::atomic<std::uint64_t> remote[kWords] = {};  // freed by other threads
+
+    void* block(std::size_t i) noexcept {
+      return reinterpret_cast<unsigned char*>(this) + kHeaderBytes + i * BlockSize;
+    }
+    std::size_t index_of(void* p) const noexcept {
+      return static_cast<std::size_t>(static_cast<unsigned char*>(p) -
+                                      reinterpret_cast<const unsigned char*>(this) - kHeaderBytes) /
+             BlockSize;
+    }
+    // Moves the remote frees into `local`.
+    void collect_remote() noexcept {
+      for (std::size_t w = 0; w < kWords; ++w) {
+        const std::uint64_t bits = remote[w].exchange(0, std::memory_order_acq_rel);
+        if (bits == 0) continue;
+        local[w] |= bits;
+        free_count += static_cast<std::size_t>(std::popcount(bits));
+        if (w < cursor) cursor = w;
+      }
+    }
   };
-  static Depot& depot() {
-    static Depot* d = new Depot();  // never destroyed: handles may outlive static destructors
-    return *d;
+  static_assert(sizeof(Slab) <= kHeaderBytes);
+
+  struct Cache {
+    Slab* current = nullptr;  // allocations come from here
+    Slab* partial = nullptr;  // other slabs with free blocks
+    Slab* owned = nullptr;
+    std::atomic<bool> has_remote{false};  // some owned slab has remote frees
+    unsigned char* carve = nullptr;       // the next slab of the last chunk
+    std::size_t carve_left = 0;
+  };
+
+  // The orphanage: slabs of exited threads, owned by `orphans` and used under `mutex`. Caches
+  // are never destroyed (a thread freeing a block may still read its slab's old owner) but
+  // reused; `all` keeps every one reachable.
+  struct Orphanage {
+    std::mutex mutex;
+    Cache orphans;
+    std::vector<Cache*> idle;
+    std::vector<Cache*> all;
+  };
+  static Orphanage& orphanage() {
+    static Orphanage* o = new Orphanage();  // never destroyed: handles may outlive statics
+    return *o;
   }
 
-  // The free blocks of one thread, as a stack of pointers: popping one never reads the
-  // (possibly cold) block itself.
-  struct Cache {
-    std::vector<void*> free;
+  static inline thread_local Cache* tls_cache = nullptr;
+  static inline thread_local bool tls_exiting = false;
 
-    Cache() { free.reserve(kMaxCached); }
-
-    void refill() {
-      Depot& d = depot();
-      {
-        std::lock_guard<std::mutex> lock(d.mutex);
-        if (!d.stacks.empty()) {
-          std::swap(free, d.stacks.back());
-          d.stacks.pop_back();
-          free.reserve(kMaxCached);
-          return;
-        }
+  // Hands the thread's slabs to the orphanage when the thread exits.
+  struct ThreadGuard {
+    ~ThreadGuard() {
+      Cache* c = tls_cache;
+      tls_cache = nullptr;
+      tls_exiting = true;
+      if (c == nullptr) return;
+      Orphanage& o = orphanage();
+      std::lock_guard<std::mutex> lock(o.mutex);
+      // The rest of its last chunk, then its slabs, which adopters thus fill first.
+      while (c->carve_left != 0) carve_slab(c, &o.orphans);
+      while (Slab* s = c->owned) {
+        c->owned = s->next_owned;
+        s->in_partial = false;
+        s->owner.store(&o.orphans, std::memory_order_seq_cst);
+        s->next_owned = o.orphans.owned;
+        o.orphans.owned = s;
       }
-      auto* slab = static_cast<unsigned char*>(::operator new(kSlabBytes));
-      {
-        std::lock_guard<std::mutex> lock(d.mutex);
-        d.slabs.push_back(slab);
-      }
-      // Pushed in reverse so that they are handed out in address order.
-      for (std::size_t i = kBlocksPerSlab; i-- > 0;) free.push_back(slab + i * BlockSize);
-    }
-
-    // Hands the whole stack to the depot and starts an empty one.
-    void spill() noexcept {
-      std::vector<void*> fresh;
-      try {
-        fresh.reserve(kMaxCached);
-        Depot& d = depot();
-        std::lock_guard<std::mutex> lock(d.mutex);
-        d.stacks.push_back(std::move(free));
-      } catch (...) {
-        return;  // out of memory: keep the blocks here; they stay reachable through the slabs
-      }
-      free = std::move(fresh);
-    }
-
-    ~Cache() {
-      if (free.empty()) return;
-      Depot& d = depot();
-      std::lock_guard<std::mutex> lock(d.mutex);
-      try {
-        d.stacks.push_back(std::move(free));
-      } catch (...) {
-      }
+      c->current = nullptr;
+      c->partial = nullptr;
+      c->carve = nullptr;
+      c->has_remote.store(false, std::memory_order_relaxed);
+      o.idle.push_back(c);  // reserved in attach_thread: cannot throw
     }
   };
 
-  static Cache& local() {
-    thread_local Cache cache;
-    return cache;
+  static Cache* attach_thread() {
+    thread_local ThreadGuard guard;
+    Orphanage& o = orphanage();
+    std::lock_guard<std::mutex> lock(o.mutex);
+    Cache* c;
+    if (!o.idle.empty()) {
+      c = o.idle.back();
+      o.idle.pop_back();
+    } else {
+      o.all.reserve(o.all.size() + 1);
+      o.idle.reserve(o.all.size() + 1);
+      c = new Cache();
+      o.all.push_back(c);
+    }
+    (void)guard;
+    tls_cache = c;
+    return c;
+  }
+
+  static void* take(Cache* c) {
+    Slab* s = c->current;
+    if (s == nullptr || s->free_count == 0) s = c->current = next_slab(c);
+    std::size_t w = s->cursor;
+    while (s->local[w] == 0) ++w;
+    s->cursor = w;
+    const auto b = static_cast<std::size_t>(std::countr_zero(s->local[w]));
+    s->local[w] &= s->local[w] - 1;
+    --s->free_count;
+    auto* p = static_cast<unsigned char*>(s->block(w * 64 + b));
+    // The next blocks handed out most likely follow this one: start fetching them for writing.
+    // (A prefetch never faults, even past the slab.)
+    __builtin_prefetch(p + kPrefetchAhead * BlockSize, 1);
+    return p;
+  }
+
+  static void give_back(Cache* c, Slab* s, std::size_t i) noexcept {
+    const std::size_t w = i / 64;
+    s->local[w] |= std::uint64_t{1} << (i % 64);
+    ++s->free_count;
+    if (w < s->cursor) s->cursor = w;
+    if (!s->in_partial && s != c->current) {
+      s->in_partial = true;
+      s->next_partial = c->partial;
+      c->partial = s;
+    }
+  }
+
+  // Sequentially consistent, so that the owner (or an adopter) either collects the bit or is
+  // told about it: see collect_owned and adopt.
+  static void give_back_remote(Slab* s, std::size_t i) noexcept {
+    s->remote[i / 64].fetch_or(std::uint64_t{1} << (i % 64), std::memory_order_seq_cst);
+    s->has_remote.store(true, std::memory_order_seq_cst);
+    if (Cache* owner = s->owner.load(std::memory_order_seq_cst))
+      owner->has_remote.store(true, std::memory_order_seq_cst);
+  }
+
+  static Slab* pop_partial(Cache* c) noexcept {
+    Slab* s = c->partial;
+    if (s != nullptr) {
+      c->partial = s->next_partial;
+      s->in_partial = false;
+    }
+    return s;
+  }
+
+  // A slab with free blocks: one freed here, else one freed by other threads, else an orphan,
+  // else a new one.
+  static Slab* next_slab(Cache* c) {
+    if (Slab* s = pop_partial(c)) return s;
+    if (c->has_remote.exchange(false, std::memory_order_seq_cst)) {
+      collect_owned(c);
+      if (Slab* s = pop_partial(c)) return s;
+    }
+    if (Slab* s = adopt(c)) return s;
+    return new_slab(c);
+  }
+
+  static void collect_owned(Cache* c) noexcept {
+    for (Slab* s = c->owned; s != nullptr; s = s->next_owned) {
+      if (!s->has_remote.exchange(false, std::memory_order_seq_cst)) continue;
+      s->collect_remote();
+      if (s->free_count != 0 && !s->in_partial && s != c->current) {
+        s->in_partial = true;
+        s->next_partial = c->partial;
+        c->partial = s;
+      }
+    }
+  }
+
+  static Slab* adopt(Cache* c) {
+    Orphanage& o = orphanage();
+    std::lock_guard<std::mutex> lock(o.mutex);
+    Slab** link = &o.orphans.owned;
+    for (std::size_t n = 0; *link != nullptr && n < kAdoptScan; ++n) {
+      Slab* s = *link;
+      s->collect_remote();
+      if (s->free_count == 0) {
+        link = &s->next_owned;
+        continue;
+      }
+      *link = s->next_owned;
+      if (o.orphans.current == s) o.orphans.current = nullptr;
+      s->owner.store(c, std::memory_order_seq_cst);
+      s->collect_remote();  // what was freed while the orphanage still owned it
+      s->next_owned = c->owned;
+      c->owned = s;
+      return s;
+    }
+    return nullptr;
+  }
+
+  static Slab* new_slab(Cache* c) {
+    if (c->carve_left == 0) {
+      // Slabs are carved from chunks of kChunkSlabs, aligned to their size by hand.
+      auto* chunk = static_cast<unsigned char*>(::operator new((kChunkSlabs + 1) * kSlabBytes));
+      const auto addr = reinterpret_cast<std::uintptr_t>(chunk);
+      c->carve = chunk + ((kSlabBytes - addr % kSlabBytes) % kSlabBytes);
+      c->carve_left = kChunkSlabs;
+    }
+    return carve_slab(c, c);
+  }
+
+  // Makes the next slab of `from`'s chunk, with every block free, and gives it to `to`.
+  static Slab* carve_slab(Cache* from, Cache* to) noexcept {
+    Slab* s = ::new (static_cast<void*>(from->carve)) Slab();
+    from->carve += kSlabBytes;
+    --from->carve_left;
+    for (std::size_t w = 0; w < kWords; ++w) {
+      const std::size_t bits = kBlocks - w * 64 < 64 ? kBlocks - w * 64 : 64;
+      s->local[w] = bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+    }
+    s->free_count = kBlocks;
+    s->owner.store(to, std::memory_order_seq_cst);
+    s->next_owned = to->owned;
+    to->owned = s;
+    return s;
+  }
+
+  // A thread past its ThreadGuard allocates from the orphanage, under its lock.
+  static void* allocate_while_exiting() {
+    Orphanage& o = orphanage();
+    std::lock_guard<std::mutex> lock(o.mutex);
+    Cache* c = &o.orphans;
+    if (c->current == nullptr || c->current->free_count == 0) {
+      c->current = nullptr;
+      for (Slab* s = c->owned; s != nullptr; s = s->next_owned) {
+        s->collect_remote();
+        if (s->free_count != 0) {
+          c->current = s;
+          break;
+        }
+      }
+      if (c->current == nullptr) c->current = new_slab(c);
+    }
+    return take(c);
+  }
+
+  static Slab* slab_of(void* p) noexcept {
+    return reinterpret_cast<Slab*>(reinterpret_cast<std::uintptr_t>(p) &
+                                   ~std::uintptr_t{kSlabBytes - 1});
   }
 };
 

@@ -1,4 +1,6 @@
 // One iteration of the loop, read as CPython's _run_once: its phases, in order (ORD-04).
+#include <cxxabi.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -31,9 +33,17 @@ void EventLoop::run_once() {
 
   // 5. Queue due timers: when < now + resolution (ORD-06), after everything else (ORD-05).
   // (Without timers there is nothing to compare the time with: the clock is not read.)
+  // CPython queues a cancelled due timer too, only to skip it (CAN-03); we drop it here, which
+  // only len(_ready) could tell.
   if (!timers_.empty()) {
     const double end_time = time() + clock_resolution_;
-    while (!timers_.empty() && timers_.top_when() < end_time) ready_.push_back(timers_.pop());
+    while (!timers_.empty() && timers_.top_when() < end_time) {
+      detail::TimerState* timer = timers_.pop();
+      if (timer->cancelled.load(std::memory_order_relaxed))
+        detail::release(timer);
+      else
+        ready_.push_back(timer);
+    }
   }
 
   // 6. Run exactly this batch; what it schedules waits for the next iteration (ORD-03).
@@ -71,6 +81,9 @@ void EventLoop::run_handle(detail::HandleState* h) {
   } catch (const BaseException&) {
     h->running = false;
     throw;  // RUN-15: leaves run_forever; the rest of the batch stays queued
+  } catch (abi::__forced_unwind&) {
+    h->running = false;
+    throw;  // pthread_exit or cancellation: must go on unwinding
   } catch (...) {
     h->running = false;
     h->add_ref();

@@ -10,27 +10,34 @@ namespace aio::detail {
 
 namespace {
 
-// Maps `when` to an integer with the same order as `<` on doubles; -0.0 maps with +0.0, as
-// `<` and `==` see them equal. (NaN, which `<` does not order, gets a place of its own.)
-inline std::uint64_t order_key(double when) noexcept {
-  if (when == 0.0) when = 0.0;
-  const auto bits = std::bit_cast<std::uint64_t>(when);
-  constexpr std::uint64_t sign = std::uint64_t{1} << 63;
-  return (bits & sign) != 0 ? ~bits : (bits | sign);
-}
-
 // Timers touched in queue order sit at random addresses: fetch them this far ahead.
 constexpr std::size_t kPrefetchAhead = 16;
 
 }  // namespace
 
 void TimerQueue::push(TimerState* timer, std::uint64_t seq) {
-  heap_.push_back(Entry{timer->when, seq, timer});
+  heap_.push_back(Entry{order_key(timer->when), seq, timer});  // settle() orders it
   timer->scheduled = true;
-  sift_up(heap_.size() - 1);
+}
+
+void TimerQueue::settle_pushed() noexcept {
+  if (should_sort_heap()) {
+    // Sorting a cancelled timer, and popping it later, costs more than looking at it now.
+    // (Fewer timers stay queued than CPython would keep: only len(_scheduled) can tell.)
+    if (cancelled_count_ * 4 >= size()) drop_cancelled_from_heap();
+    if (should_sort_heap() && sort_heap_into_run()) return;
+  }
+  const std::size_t pushed = heap_.size() - heaped_;
+  if (pushed >= heaped_) {
+    make_heap();  // O(n), against up to O(log n) a push
+  } else {
+    for (std::size_t i = heaped_; i < heap_.size(); ++i) sift_up(i);
+  }
+  heaped_ = heap_.size();
 }
 
 TimerState* TimerQueue::pop() noexcept {
+  settle();
   TimerState* top;
   if (head_in_run() || (should_sort_heap() && sort_heap_into_run())) {
     if (run_head_ + kPrefetchAhead < run_.size())
@@ -44,6 +51,9 @@ TimerState* TimerQueue::pop() noexcept {
     top = pop_heap().timer;
   }
   top->scheduled = false;
+  // Leaving the queue, a cancelled timer stops counting: CPython only decrements in phase 1,
+  // so its count drifts up when cancelled timers come due behind a live one.
+  if (top->cancelled.load(std::memory_order_relaxed)) --cancelled_count_;
   return top;
 }
 
@@ -51,6 +61,7 @@ TimerQueue::Entry TimerQueue::pop_heap() noexcept {
   Entry top = heap_.front();
   heap_.front() = heap_.back();
   heap_.pop_back();
+  heaped_ = heap_.size();
   if (!heap_.empty()) sift_down(0);
   return top;
 }
@@ -60,24 +71,9 @@ void TimerQueue::remove_cancelled_timers() noexcept {
   if (count > kMinScheduledTimerHandles &&
       static_cast<double>(cancelled_count_) / static_cast<double>(count) >
           kMinCancelledTimerHandlesFraction) {
-    // Rebuild without the cancelled timers (CAN-07). Keeps the run's order; re-heapifies.
-    auto keep_live = [](Entry* first, Entry* last, Entry* out) noexcept {
-      for (Entry* e = first; e != last; ++e) {
-        if (last - e > static_cast<std::ptrdiff_t>(kPrefetchAhead))
-          __builtin_prefetch(e[kPrefetchAhead].timer, 1);
-        TimerState* t = e->timer;
-        if (t->cancelled.load(std::memory_order_relaxed)) {
-          t->scheduled = false;
-          release(t);
-        } else {
-          *out++ = *e;
-        }
-      }
-      return out;
-    };
-    Entry* heap_end = keep_live(heap_.data(), heap_.data() + heap_.size(), heap_.data());
-    heap_.resize(static_cast<std::size_t>(heap_end - heap_.data()));
-    make_heap();
+    // Rebuild without the cancelled timers (CAN-07). Keeps the run's order; the heap's
+    // survivors count as pushed, for settle() to sort or heapify.
+    drop_cancelled_from_heap();
     Entry* run_end = keep_live(run_.data() + run_head_, run_.data() + run_.size(), run_.data());
     run_.resize(static_cast<std::size_t>(run_end - run_.data()));
     run_head_ = 0;
@@ -85,10 +81,30 @@ void TimerQueue::remove_cancelled_timers() noexcept {
     return;
   }
   // Pop cancelled timers off the head (CAN-06).
-  while (!empty() && top().timer->cancelled.load(std::memory_order_relaxed)) {
-    --cancelled_count_;
-    release(pop());
+  settle();
+  while (!empty() && top().timer->cancelled.load(std::memory_order_relaxed)) release(pop());
+}
+
+TimerQueue::Entry* TimerQueue::keep_live(Entry* first, Entry* last, Entry* out) noexcept {
+  for (Entry* e = first; e != last; ++e) {
+    if (last - e > static_cast<std::ptrdiff_t>(kPrefetchAhead))
+      __builtin_prefetch(e[kPrefetchAhead].timer, 1);
+    TimerState* t = e->timer;
+    if (t->cancelled.load(std::memory_order_relaxed)) {
+      t->scheduled = false;
+      --cancelled_count_;
+      release(t);
+    } else {
+      *out++ = *e;
+    }
   }
+  return out;
+}
+
+void TimerQueue::drop_cancelled_from_heap() noexcept {
+  Entry* end = keep_live(heap_.data(), heap_.data() + heap_.size(), heap_.data());
+  heap_.resize(static_cast<std::size_t>(end - heap_.data()));
+  heaped_ = 0;
 }
 
 void TimerQueue::clear() noexcept {
@@ -101,6 +117,7 @@ void TimerQueue::clear() noexcept {
     release(run_[i].timer);
   }
   heap_.clear();
+  heaped_ = 0;
   run_.clear();
   run_head_ = 0;
   cancelled_count_ = 0;
@@ -231,21 +248,24 @@ T* radix_sort(T* data, T* tmp, std::size_t n, std::vector<std::size_t>& counts, 
 void TimerQueue::sort_heap_to(Entry* out) noexcept {
   const std::size_t n = heap_.size();
   const Entry* in = heap_.data();
-  // Order keys of `when`, and their range.
+  // The range of the keys.
   std::uint64_t* keys = keys_.data();
   std::uint64_t lo = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t hi = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t k = order_key(in[i].when);
+    const std::uint64_t k = in[i].key;
     keys[i] = k;
     lo = std::min(lo, k);
     hi = std::max(hi, k);
   }
   // Sort 8-byte words (when - lo, index) rather than 24-byte entries, then gather the entries
-  // in that order. When the range of `when`s needs more bits than the index leaves, the words
-  // keep the high bits of `when - lo` only, and the fix-up below orders what they could not.
+  // in that order. The words keep only the high bits of `when - lo`: four more than the index
+  // has, so that about one entry in sixteen shares its word with another (each bit less saves
+  // a twelfth of a radix pass), and never more than the index leaves. The fix-up below orders
+  // what the words could not.
   const int index_bits = static_cast<int>(std::bit_width(n - 1));
-  const int dropped = std::max(0, static_cast<int>(std::bit_width(hi - lo)) + index_bits - 64);
+  const int key_bits = std::min(64 - index_bits, index_bits + 4);
+  const int dropped = std::max(0, static_cast<int>(std::bit_width(hi - lo)) - key_bits);
   const RadixPlan plan = plan_for<12>((hi - lo) >> dropped);
   counts_.assign(static_cast<std::size_t>(plan.passes) * plan.buckets, 0);  // within capacity
   for (std::size_t i = 0; i < n; ++i) {
@@ -256,40 +276,45 @@ void TimerQueue::sort_heap_to(Entry* out) noexcept {
   const std::uint64_t* order =
       radix_passes(plan, counts_.data(), keys, keys + n, n,
                    [index_bits](std::uint64_t word) noexcept { return word >> index_bits; });
+  // Gather the entries in that order. Runs of entries whose words tie (equal `when`s, or
+  // `when`s that differ in dropped bits only) are put in (when, seq) order on the way, by
+  // insertion while they are in cache; runs longer than kInsertionMax are left to the pass
+  // after.
+  constexpr std::size_t kInsertionMax = 16;
   const std::uint64_t index_mask = (std::uint64_t{1} << index_bits) - 1;
+  bool long_ties = false;
+  std::size_t group = 0;  // where the run of equal words that entry i joins starts
   for (std::size_t i = 0; i < n; ++i) {
     if (i + kPrefetchAhead < n) __builtin_prefetch(in + (order[i + kPrefetchAhead] & index_mask));
-    out[i] = in[order[i] & index_mask];
+    const Entry e = in[order[i] & index_mask];
+    if (i == 0 || ((order[i] ^ order[i - 1]) >> index_bits) != 0) {
+      group = i;
+      out[i] = e;
+    } else if (i - group >= kInsertionMax) {
+      out[i] = e;
+      long_ties = true;
+    } else {
+      std::size_t m = i;
+      for (; m > group && before(e, out[m - 1]); --m) out[m] = out[m - 1];
+      out[m] = e;
+    }
   }
-  // Fix-up: runs of entries whose words tie (equal `when`s, or `when`s that differ in dropped
-  // bits only) are put in (when, seq) order.
-  Entry* tmp = heap_.data();
+  if (!long_ties) return;
+  // The long runs: two stable radix passes, by seq, then by `when`.
+  Entry* tmp = heap_.data();  // `in`, no longer needed
   std::size_t i = 0;
   while (i < n) {
     const std::uint64_t word = order[i] >> index_bits;
     std::size_t j = i + 1;
     while (j < n && (order[j] >> index_bits) == word) ++j;
     const std::size_t size = j - i;
-    if (size > 16) {
-      // Two stable passes: by seq, then by `when`.
+    if (size > kInsertionMax) {
       Entry* by_seq = radix_sort(out + i, tmp + i, size, counts_,
                                  [](const Entry& e) noexcept { return e.seq; });
       Entry* other = by_seq == out + i ? tmp + i : out + i;
       Entry* sorted = radix_sort(by_seq, other, size, counts_,
-                                 [](const Entry& e) noexcept { return order_key(e.when); });
+                                 [](const Entry& e) noexcept { return e.key; });
       if (sorted != out + i) std::copy(sorted, sorted + size, out + i);
-    } else if (size > 1) {
-      for (std::size_t k = i + 1; k < j; ++k) {  // insertion sort
-        const Entry e = out[k];
-        const std::uint64_t key = order_key(e.when);
-        std::size_t m = k;
-        for (; m > i; --m) {
-          const std::uint64_t prev = order_key(out[m - 1].when);
-          if (prev < key || (prev == key && out[m - 1].seq < e.seq)) break;
-          out[m] = out[m - 1];
-        }
-        out[m] = e;
-      }
     }
     i = j;
   }
@@ -328,6 +353,7 @@ bool TimerQueue::sort_heap_into_run() noexcept {
   }
   run_head_ = 0;
   heap_.clear();
+  heaped_ = 0;
   return true;
 }
 

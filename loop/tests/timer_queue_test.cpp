@@ -5,6 +5,9 @@
 
 #include <map>
 #include <random>
+#include <set>
+#include <tuple>
+#include <vector>
 
 #include "aio/handle.h"
 
@@ -69,6 +72,82 @@ TEST(TimerQueue, RemoveCancelledPopsHeadsOrRebuilds) {
   for (TimerState* s : all) {
     EXPECT_FALSE(s->scheduled);
     release(s);
+  }
+}
+
+// Against a reference order, with a sort threshold small enough that bursts go through the
+// sorted run and merge with it, while pushes and pops interleave. Whens are drawn from a few
+// values (many ties), from a wide range (sort words drop bits), and include -0.0 and 0.0.
+TEST(TimerQueue, HeapAndSortedRunPopInTheSameOrderAsAReference) {
+  std::mt19937_64 rng(11);
+  TimerQueue q(8);
+  std::set<std::tuple<double, std::uint64_t, TimerState*>> reference;  // (when, seq, timer)
+  std::uint64_t seq = 0;
+  auto draw = [&rng](int kind) {
+    switch (kind) {
+      case 0:
+        return static_cast<double>(rng() % 4);
+      case 1:
+        return static_cast<double>(rng() % 1'000'000) * 1e-3 + 1e4;
+      default:
+        return rng() % 2 == 0 ? -0.0 : 0.0;
+    }
+  };
+  for (int round = 0; round < 200; ++round) {
+    const std::size_t pushes = rng() % 300;
+    for (std::size_t i = 0; i < pushes; ++i) {
+      TimerState* t = timer(draw(static_cast<int>(rng() % 3)));
+      reference.emplace(t->when == 0.0 ? 0.0 : t->when, seq, t);
+      q.push(t, seq++);
+    }
+    const std::size_t pops = rng() % 300;
+    for (std::size_t i = 0; i < pops && !q.empty(); ++i) {
+      ASSERT_EQ(q.top_when(), std::get<0>(*reference.begin()));
+      TimerState* t = q.pop();
+      ASSERT_EQ(t, std::get<2>(*reference.begin())) << "round " << round;
+      reference.erase(reference.begin());
+      release(t);
+    }
+    ASSERT_EQ(q.size(), reference.size());
+  }
+  q.clear();
+}
+
+// The count of cancelled timers stays exact however they leave: as the head (CAN-06), by a
+// rebuild (CAN-07), when they come due behind a live head (CPython forgets to count those
+// down), or when a big burst is about to be sorted and a quarter of the queue is cancelled.
+TEST(TimerQueue, CancelledCountStaysExactWhicheverWayTimersLeave) {
+  TimerQueue q(16);
+  std::vector<TimerState*> all;
+  auto push = [&](double when) {
+    all.push_back(timer(when));
+    all.back()->refs = 2;  // one for `all`
+    q.push(all.back(), all.size());
+  };
+  auto cancel = [&](TimerState* t) {
+    t->cancelled = true;
+    if (t->scheduled) q.on_cancelled();
+  };
+  push(1.0);                          // live
+  for (int i = 0; i < 5; ++i) push(2.0);  // cancelled, due after the live head
+  for (int i = 1; i <= 5; ++i) cancel(all[static_cast<std::size_t>(i)]);
+  q.remove_cancelled();
+  EXPECT_EQ(q.cancelled_count(), 5u);
+  while (!q.empty()) release(q.pop());  // as _run_once phase 5 pops due timers
+  EXPECT_EQ(q.cancelled_count(), 0u);
+
+  // A burst of 100 (the sort threshold is 16) with 30 cancelled: dropped before sorting.
+  const std::size_t base = all.size();
+  for (int i = 0; i < 100; ++i) push(3.0 + i);
+  for (int i = 0; i < 30; ++i) cancel(all[base + static_cast<std::size_t>(i) * 3]);
+  EXPECT_EQ(q.size(), 100u);
+  EXPECT_EQ(q.top_when(), 4.0);  // 3.0 was cancelled
+  EXPECT_EQ(q.size(), 70u);
+  EXPECT_EQ(q.cancelled_count(), 0u);
+  q.clear();
+  for (TimerState* t : all) {
+    EXPECT_FALSE(t->scheduled);
+    release(t);
   }
 }
 

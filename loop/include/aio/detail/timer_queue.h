@@ -11,7 +11,8 @@
 // cancelled, the queue is rebuilt without them. So memory stays within twice the live timers
 // (plus 100), however many timers are scheduled and cancelled.
 //
-// Layout: a 4-ary min-heap takes the pushes. Popping one timer off a heap of a million costs a
+// Layout: pushes are appended unordered and only put in order when the head is next needed,
+// so a burst of pushes costs no sifting. Then a 4-ary min-heap holds them. Popping one timer off a heap of a million costs a
 // cache miss per level (about 200 ns), so once the heap holds at least `sort_threshold` timers
 // and a quarter of the sorted run, the next pop from it radix-sorts it (about 30 ns a timer)
 // and merges it into `run_`, an array in (when, seq) order that pops walk front to back. The
@@ -21,6 +22,7 @@
 // price: the sort's buffers stay allocated, up to about 64 bytes per timer of the largest burst
 // on top of the heap's 24.
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -53,8 +55,11 @@ class TimerQueue {
 
   // Takes over one reference to `timer` and marks it scheduled; seq orders equal `when`s.
   void push(TimerState* timer, std::uint64_t seq);
-  // The head's `when`; the queue must not be empty.
-  double top_when() const noexcept { return top().when; }
+  // The head's `when` (-0.0 comes back as 0.0); the queue must not be empty.
+  double top_when() noexcept {
+    settle();
+    return when_of(top().key);
+  }
   // Removes the head, marks it unscheduled and hands its reference to the caller.
   TimerState* pop() noexcept;
   // A scheduled timer was cancelled (TimerHandle.cancel while _scheduled).
@@ -67,11 +72,24 @@ class TimerQueue {
   void clear() noexcept;
 
  private:
+  // `when` as an integer of the same order (see order_key), so that comparisons are cheap.
   struct Entry {
-    double when;
+    std::uint64_t key;
     std::uint64_t seq;
     TimerState* timer;
   };
+  // Maps `when` to an integer that orders as `<` on doubles does; -0.0 maps with +0.0, as `<`
+  // and `==` see them equal. (NaN, which `<` does not order, sorts after +inf, or before -inf
+  // with its sign bit set.)
+  static std::uint64_t order_key(double when) noexcept {
+    if (when == 0.0) when = 0.0;
+    const auto bits = std::bit_cast<std::uint64_t>(when);
+    return (bits & kSign) != 0 ? ~bits : (bits | kSign);
+  }
+  static double when_of(std::uint64_t key) noexcept {
+    return std::bit_cast<double>((key & kSign) != 0 ? (key & ~kSign) : ~key);
+  }
+  static constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
   // Leaves resized elements uninitialised: the sort and merge buffers are overwritten anyway.
   template <class T>
   struct UninitAllocator : std::allocator<T> {
@@ -94,15 +112,27 @@ class TimerQueue {
   using Entries = std::vector<Entry, UninitAllocator<Entry>>;
   static bool before(const Entry& a, const Entry& b) noexcept {
     // Non-short-circuit: the outcome is data-dependent and mispredicts as a branch.
-    return (a.when < b.when) | ((a.when == b.when) & (a.seq < b.seq));
+    return (a.key < b.key) | ((a.key == b.key) & (a.seq < b.seq));
   }
   bool run_empty() const noexcept { return run_head_ == run_.size(); }
   // True when the head is the run's front rather than the heap's root.
   bool head_in_run() const noexcept {
     return !run_empty() && (heap_.empty() || before(run_[run_head_], heap_.front()));
   }
+  // Requires settle(): the heap part of heap_ is all of it.
   const Entry& top() const noexcept { return head_in_run() ? run_[run_head_] : heap_.front(); }
+  // Puts the entries pushed since the last call in order: sorts everything into the run when
+  // the heap is big enough for that, else heapifies (all at once when they are many).
+  void settle() noexcept {
+    if (heaped_ != heap_.size()) settle_pushed();
+  }
+  void settle_pushed() noexcept;
   void remove_cancelled_timers() noexcept;
+  // Releases the cancelled timers of [first, last), moving the others down to `out`; returns
+  // the end of what was kept.
+  Entry* keep_live(Entry* first, Entry* last, Entry* out) noexcept;
+  // Keeps only live timers in the heap, and leaves them all to be settled.
+  void drop_cancelled_from_heap() noexcept;
   Entry pop_heap() noexcept;
   void sift_up(std::size_t pos) noexcept;
   void sift_down(std::size_t pos) noexcept;
@@ -117,7 +147,8 @@ class TimerQueue {
     return heap_.size() >= sort_threshold_ && heap_.size() * 4 >= run_.size() - run_head_;
   }
 
-  Entries heap_;  // 4-ary min-heap
+  Entries heap_;  // [0, heaped_) a 4-ary min-heap; the rest pushed since, in any order
+  std::size_t heaped_ = 0;
   Entries run_;   // in order; [0, run_head_) already popped
   std::size_t run_head_ = 0;
   // Buffers of the sort, kept (like the heap's) so that each burst does not fault them in.
