@@ -107,6 +107,15 @@ TYPED_TEST(DebugTest, DBG05_HandlesRecordWhereTheyWereCreated) {
   this->run_iterations(1);
 }
 
+TYPED_TEST(DebugTest, DBG05_ThreadsafeHandlesRecordWhereTheyWereCreatedToo) {
+  this->loop->set_debug(true);
+  Handle h = this->loop->call_soon_threadsafe([](int) {}, 1);
+  const unsigned line = __LINE__ - 1;
+  EXPECT_EQ(h.source_location().line, line);
+  EXPECT_TRUE(h.repr().ends_with("debug_test.cpp:" + std::to_string(line) + ">")) << h.repr();
+  this->run_iterations(1);
+}
+
 TYPED_TEST(DebugTest, DBG05_WithoutDebugTheReprHasNoCreationSite) {
   Handle h = this->loop->call_soon([] {});
   EXPECT_EQ(h.repr().find(" created at "), std::string::npos) << h.repr();

@@ -97,8 +97,27 @@ class EventLoop {
 
   // Thread-safe call_soon: may be called from any thread; wakes a blocked select (THR-01).
   // Its handles keep their order with call_soon's (ORD-02).
+  template <class F>
+  Handle call_soon_threadsafe(F&& cb, Location where = Location::current()) {
+    return call_soon_threadsafe_at(where, std::forward<F>(cb));
+  }
+  template <class F, class A>
+  Handle call_soon_threadsafe(F&& cb, A&& a, Location where = Location::current()) {
+    return call_soon_threadsafe_at(where, std::forward<F>(cb), std::forward<A>(a));
+  }
+  template <class F, class A, class B>
+  Handle call_soon_threadsafe(F&& cb, A&& a, B&& b, Location where = Location::current()) {
+    return call_soon_threadsafe_at(where, std::forward<F>(cb), std::forward<A>(a),
+                                   std::forward<B>(b));
+  }
+  template <class F, class A, class B, class C, class... More>
+  Handle call_soon_threadsafe(F&& cb, A&& a, B&& b, C&& c, More&&... more) {
+    return call_soon_threadsafe_at(Location{}, std::forward<F>(cb), std::forward<A>(a),
+                                   std::forward<B>(b), std::forward<C>(c),
+                                   std::forward<More>(more)...);
+  }
   template <class F, class... Args>
-  Handle call_soon_threadsafe(F&& cb, Args&&... args);
+  Handle call_soon_threadsafe_at(Location where, F&& cb, Args&&... args);
 
   // Schedules cb(args...) after `delay` seconds: when = time() + delay (ORD-09). Zero and
   // negative delays run in the next iteration. nullopt is Python's None: TypeError("delay must
@@ -278,10 +297,10 @@ Handle EventLoop::call_soon_at(Location where, F&& cb, Args&&... args) {
 }
 
 template <class F, class... Args>
-Handle EventLoop::call_soon_threadsafe(F&& cb, Args&&... args) {
+Handle EventLoop::call_soon_threadsafe_at(Location where, F&& cb, Args&&... args) {
   check_closed();
   detail::HandleState* h = detail::make_handle(detail::HandleKind::handle, true, get_debug(),
-                                               Location{}, std::forward<F>(cb),
+                                               where, std::forward<F>(cb),
                                                std::forward<Args>(args)...);
   h->refs = 2;
   enqueue_threadsafe(h);
