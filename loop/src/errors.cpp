@@ -3,6 +3,7 @@
 
 #include <cxxabi.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -30,6 +31,19 @@ std::string demangle(const char* mangled) {
 OSError::OSError(int err, const std::string& detail)
     : Exception(os_error_message(err, detail)), errno_(err) {}
 
+TimeoutError::TimeoutError(const std::string& message) : OSError(Raw{}, ETIMEDOUT, message) {}
+
+bool is_cancelled_error(const std::exception_ptr& error) noexcept {
+  if (!error) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const CancelledError&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
 std::string exception_type_name(const std::exception_ptr& error) noexcept {
   try {
     if (!error) return "None";
@@ -37,6 +51,8 @@ std::string exception_type_name(const std::exception_ptr& error) noexcept {
   } catch (const BaseException& e) {
     return e.type_name();
   } catch (const Exception& e) {
+    return e.type_name();
+  } catch (const CancelledError& e) {
     return e.type_name();
   } catch (const std::exception& e) {
     try {

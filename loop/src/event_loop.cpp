@@ -2,13 +2,33 @@
 // close, _check_closed, _check_running; selector_events.py: close).
 #include "aio/event_loop.h"
 
+#include <algorithm>
+
+#include "aio/executor.h"
 #include "aio/logging.h"
+#include "aio/task.h"
 
 namespace aio {
 
 namespace {
 thread_local EventLoop* running_loop = nullptr;
+
+// Every EventLoop alive, for objects that may outlive theirs (EventLoop::is_alive).
+struct LiveLoops {
+  std::mutex mutex;
+  std::vector<const EventLoop*> loops;
+};
+LiveLoops& live_loops() {
+  static LiveLoops* live = new LiveLoops();  // never destroyed: futures may outlive statics
+  return *live;
+}
 }  // namespace
+
+bool EventLoop::is_alive(const EventLoop* loop) noexcept {
+  LiveLoops& live = live_loops();
+  std::lock_guard<std::mutex> lock(live.mutex);
+  return std::find(live.loops.begin(), live.loops.end(), loop) != live.loops.end();
+}
 
 EventLoop* get_running_loop_or_null() noexcept { return running_loop; }
 
@@ -23,7 +43,13 @@ EventLoop::EventLoop(Seams seams)
       os_(std::move(seams.os)),
       clock_resolution_(0.0) {
   if (!clock_ || !selector_ || !os_) throw ValueError("EventLoop needs a clock, a selector and an os");
+  inbox_ = std::make_shared<detail::ThreadsafeInbox>(selector_);
   clock_resolution_ = clock_->resolution();
+  {
+    LiveLoops& live = live_loops();
+    std::lock_guard<std::mutex> lock(live.mutex);
+    live.loops.push_back(this);
+  }
   // DBG-01: debug mode starts on when the environment variable is set and non-empty.
   std::optional<std::string> env = os_->getenv(DEBUG_ENV_VAR);
   debug_.store(env && !env->empty(), std::memory_order_relaxed);
@@ -33,7 +59,21 @@ EventLoop::EventLoop(Seams seams)
 
 EventLoop::~EventLoop() {
   if (!is_closed() && !is_running()) close();
+  inbox_->close();
   release_all();
+  drop_task_frames();
+  // Tasks still referenced elsewhere outlive the loop: they report to the log from now on.
+  while (detail::TaskCore* task = tasks_head_) {
+    unregister_task(task);
+    task->detach_from_loop();
+  }
+  {
+    LiveLoops& live = live_loops();
+    std::lock_guard<std::mutex> lock(live.mutex);
+    live.loops.erase(std::find(live.loops.begin(), live.loops.end(), this));
+  }
+  // Executors shut down by close() are waited for here, not in close() (CLS-04).
+  retired_executors_.clear();
 }
 
 void EventLoop::throw_closed() { throw RuntimeError("Event loop is closed"); }
@@ -83,13 +123,30 @@ void EventLoop::close() {
   if (is_running()) throw RuntimeError("Cannot close a running event loop");  // CLS-01
   if (is_closed()) return;                                                    // CLS-02
   if (get_debug() && log_enabled(LogLevel::debug)) log(LogLevel::debug, "Close " + repr());
-  {
-    // After this, call_soon_threadsafe raises and never touches the selector again.
-    std::lock_guard<std::mutex> lock(threadsafe_mutex_);
-    closed_.store(true, std::memory_order_relaxed);
-  }
-  release_all();  // CLS-03: dropped, not cancelled
+  closed_.store(true, std::memory_order_relaxed);
+  inbox_->close();  // from now on call_soon_threadsafe raises and never wakes the selector
+  release_all();    // CLS-03: dropped, not cancelled
+  drop_task_frames();
   selector_->close();
+  // CLS-04: the default executor is shut down without waiting.
+  executor_shutdown_called_ = true;
+  if (default_executor_) {
+    default_executor_->shutdown(/*wait=*/false);
+    retired_executors_.push_back(std::move(default_executor_));
+  }
+}
+
+// Pending tasks can never run again: their frames go, and with them what the frames await,
+// which may hold the last references to other tasks (task -> frame -> future -> task cycles).
+void EventLoop::drop_task_frames() noexcept {
+  std::vector<detail::TaskCore*> pending;
+  for (detail::TaskCore* t = tasks_head_; t != nullptr; t = t->next_task) {
+    if (t->done()) continue;
+    t->add_ref();
+    pending.push_back(t);
+  }
+  for (detail::TaskCore* t : pending) t->drop_frame();
+  for (detail::TaskCore* t : pending) t->release();
 }
 
 void EventLoop::release_all() noexcept {
@@ -105,24 +162,37 @@ void EventLoop::release_all() noexcept {
 }
 
 void EventLoop::enqueue_threadsafe(detail::HandleState* h) {
-  std::lock_guard<std::mutex> lock(threadsafe_mutex_);
-  if (is_closed()) {
+  if (!inbox_->post(h)) {
     h->refs = 1;
     detail::release(h);
     throw_closed();
   }
-  // One wake-up per batch handed over: a non-empty list already has one on its way.
-  const bool first = threadsafe_.empty();
-  threadsafe_.push_back(h);
-  threadsafe_pending_.store(true, std::memory_order_release);
-  if (first) selector_->wakeup();
 }
 
-void EventLoop::drain_threadsafe() noexcept {
-  std::lock_guard<std::mutex> lock(threadsafe_mutex_);
-  for (detail::HandleState* h : threadsafe_) ready_.push_back(h);
-  threadsafe_.clear();
-  threadsafe_pending_.store(false, std::memory_order_relaxed);
+void EventLoop::drain_threadsafe() noexcept { inbox_->drain(ready_); }
+
+void EventLoop::enter_task(detail::TaskCore* task) {
+  if (current_task_ != nullptr)
+    throw RuntimeError("Cannot enter into task " + task->repr() + " while another task " +
+                       current_task_->repr() + " is being executed.");
+  current_task_ = task;
+}
+
+void EventLoop::leave_task(detail::TaskCore* task) noexcept {
+  if (current_task_ == task) current_task_ = nullptr;
+}
+
+void EventLoop::register_task(detail::TaskCore* task) noexcept {
+  task->prev_task = tasks_tail_;
+  task->next_task = nullptr;
+  (tasks_tail_ ? tasks_tail_->next_task : tasks_head_) = task;
+  tasks_tail_ = task;
+}
+
+void EventLoop::unregister_task(detail::TaskCore* task) noexcept {
+  (task->prev_task ? task->prev_task->next_task : tasks_head_) = task->next_task;
+  (task->next_task ? task->next_task->prev_task : tasks_tail_) = task->prev_task;
+  task->prev_task = task->next_task = nullptr;
 }
 
 void EventLoop::schedule_timer(detail::HandleState* timer, double when) {

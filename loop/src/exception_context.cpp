@@ -84,6 +84,9 @@ std::string exception_repr(const std::exception_ptr& error) {
   std::string what;
   try {
     std::rethrow_exception(error);
+  } catch (const CancelledError& e) {
+    // Python's args: CancelledError() without a message, CancelledError('') with an empty one.
+    return name + "(" + (e.message() ? repr_string(*e.message()) : "") + ")";
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {

@@ -7,25 +7,32 @@
 
 namespace aio {
 
-void EventLoop::default_exception_handler(const ExceptionContext& context) {
+void log_exception_context(const ExceptionContext& context) {
   std::string message = context.message.empty() ? "Unhandled exception in event loop" : context.message;
-  // EXC-07: the current handle's origin is added when the context has no source_traceback.
-  ExceptionContext shown = context;
-  if (!shown.source_traceback && current_handle_ && current_handle_->debug &&
-      current_handle_->line != 0)
-    shown.handle_traceback = Location{current_handle_->file, "", current_handle_->line};
-  for (const std::string& key : shown.keys()) {
+  for (const std::string& key : context.keys()) {
     if (key == "message" || key == "exception") continue;
     std::string value;
     if (key == "source_traceback")
-      value = "Object created at (most recent call last):\n" + format_frame(*shown.source_traceback);
+      value = "Object created at (most recent call last):\n" + format_frame(*context.source_traceback);
     else if (key == "handle_traceback")
-      value = "Handle created at (most recent call last):\n" + format_frame(*shown.handle_traceback);
+      value = "Handle created at (most recent call last):\n" + format_frame(*context.handle_traceback);
     else
-      value = shown.value_repr(key);
+      value = context.value_repr(key);
     message += "\n" + key + ": " + value;
   }
   log(LogLevel::error, std::move(message), context.exception);
+}
+
+void EventLoop::default_exception_handler(const ExceptionContext& context) {
+  // EXC-07: the current handle's origin is added when the context has no source_traceback.
+  if (!context.source_traceback && current_handle_ && current_handle_->debug &&
+      current_handle_->line != 0) {
+    ExceptionContext shown = context;
+    shown.handle_traceback = Location{current_handle_->file, "", current_handle_->line};
+    log_exception_context(shown);
+    return;
+  }
+  log_exception_context(context);
 }
 
 void EventLoop::call_exception_handler(const ExceptionContext& context) {

@@ -54,6 +54,18 @@ void EventLoop::run_ready(std::size_t ntodo) {
   // Handles of a large batch are cold in cache, and timers (popped in `when` order) scattered:
   // fetch both cache lines a handle may straddle, this many handles ahead.
   constexpr std::size_t kPrefetchDistance = 16;
+  // Callbacks that captured no context run in an empty one, and what they set there does not
+  // outlive them (ORD-13); those that captured one enter their own (context.h).
+  struct ScratchContext {
+    detail::ContextData& scratch;
+    detail::ContextData* previous;
+    explicit ScratchContext(detail::ContextData& s)
+        : scratch(s), previous(detail::swap_current_context(&s)) {}
+    ~ScratchContext() {
+      scratch.vars.reset();
+      detail::swap_current_context(previous);
+    }
+  } scratch{scratch_context_};
   for (std::size_t i = 0; i < ntodo; ++i) {
     if (i + kPrefetchDistance < ntodo) {
       const auto* ahead = reinterpret_cast<const char*>(ready_.peek(kPrefetchDistance));
@@ -70,6 +82,8 @@ void EventLoop::run_ready(std::size_t ntodo) {
       run_handle_debug(h);
     else
       run_handle(h);
+    if (scratch_context_.vars) [[unlikely]]
+      scratch_context_.vars.reset();
   }
 }
 

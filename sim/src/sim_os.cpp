@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "aio/errors.h"
+#include "aio/sim/sim_executor.h"
 
 namespace aio::sim {
 
@@ -236,6 +237,12 @@ std::optional<FdReadiness> SimOs::readiness(int fd) const {
   if (end == nullptr) return std::nullopt;
   return FdReadiness{end->open_id, end->readable, end->writable, end->readable_since,
                      end->writable_since};
+}
+
+std::shared_ptr<Executor> SimOs::new_thread_pool(const std::string& thread_name_prefix) {
+  std::shared_ptr<detail::WorldState> world = world_.lock();
+  if (!world) throw RuntimeError("SimOs::new_thread_pool: this SimOs belongs to no World");
+  return std::make_shared<SimExecutor>(std::move(world), thread_name_prefix);
 }
 
 }  // namespace aio::sim

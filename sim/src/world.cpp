@@ -17,7 +17,9 @@ void WorldState::run_due_events() {
 
 }  // namespace detail
 
-World::World(std::uint64_t seed) : state_(std::make_shared<detail::WorldState>(seed)) {}
+World::World(std::uint64_t seed) : state_(std::make_shared<detail::WorldState>(seed)) {
+  state_->os.attach_world(state_);
+}
 
 World::~World() = default;
 

@@ -6,15 +6,21 @@
 //   ├── aio::BaseException        escapes the loop: Handle::run re-raises it (RUN-15, EXC-06)
 //   │   ├── aio::SystemExit
 //   │   └── aio::KeyboardInterrupt
+//   ├── aio::CancelledError       a BaseException in Python too, but one the loop reports like
+//   │                             any error (EXC-01); not an aio::Exception (CAN-21)
 //   └── std::runtime_error
 //       └── aio::Exception        Python's Exception: reported to the exception handler
 //           ├── RuntimeError ── NotImplementedError
-//           ├── ValueError, TypeError, KeyError, AttributeError
-//           └── OSError (errno)
+//           ├── ValueError, TypeError, AttributeError
+//           ├── LookupError ── KeyError
+//           ├── InvalidStateError (asyncio.InvalidStateError)
+//           └── OSError (errno) ── TimeoutError (asyncio.TimeoutError is TimeoutError)
 //
 // Any exception a callback throws that is not an aio::BaseException (std::exception or not)
 // goes to the loop's exception handler and the batch continues, as in Handle._run.
 
+#include <exception>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -67,8 +73,11 @@ AIO_DEFINE_EXCEPTION(RuntimeError, Exception);
 AIO_DEFINE_EXCEPTION(NotImplementedError, RuntimeError);
 AIO_DEFINE_EXCEPTION(ValueError, Exception);
 AIO_DEFINE_EXCEPTION(TypeError, Exception);
-AIO_DEFINE_EXCEPTION(KeyError, Exception);
+AIO_DEFINE_EXCEPTION(LookupError, Exception);
+AIO_DEFINE_EXCEPTION(KeyError, LookupError);
 AIO_DEFINE_EXCEPTION(AttributeError, Exception);
+// asyncio.InvalidStateError: a Future method called in the wrong state (FUT-01, FUT-02).
+AIO_DEFINE_EXCEPTION(InvalidStateError, Exception);
 
 #undef AIO_DEFINE_EXCEPTION
 
@@ -79,9 +88,38 @@ class OSError : public Exception {
   int error_number() const noexcept { return errno_; }
   const char* type_name() const noexcept override { return "OSError"; }
 
+ protected:
+  struct Raw {};
+  OSError(Raw, int err, const std::string& message) : Exception(message), errno_(err) {}
+
  private:
   int errno_;
 };
+
+// Python's TimeoutError (errno ETIMEDOUT), which asyncio.TimeoutError is since 3.11. Raised
+// by wait_for with no message: TimeoutError().
+class TimeoutError : public OSError {
+ public:
+  explicit TimeoutError(const std::string& message = {});
+  const char* type_name() const noexcept override { return "TimeoutError"; }
+};
+
+// asyncio.CancelledError. Its message is Python's args: none (CancelledError()) or one string
+// (CancelledError('msg')), the message given to cancel() (CAN-10, CAN-20).
+class CancelledError : public std::exception {
+ public:
+  CancelledError() = default;
+  explicit CancelledError(std::optional<std::string> message) : message_(std::move(message)) {}
+  const char* what() const noexcept override { return message_ ? message_->c_str() : ""; }
+  const std::optional<std::string>& message() const noexcept { return message_; }
+  const char* type_name() const noexcept { return "CancelledError"; }
+
+ private:
+  std::optional<std::string> message_;
+};
+
+// True if `error` holds an aio::CancelledError.
+bool is_cancelled_error(const std::exception_ptr& error) noexcept;
 
 // "RuntimeError: boom" for any exception, as the last line of a Python traceback; for a
 // non-std exception, "unknown exception". Never throws.

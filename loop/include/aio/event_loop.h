@@ -18,7 +18,9 @@
 #include <thread>
 #include <vector>
 
+#include "aio/context.h"
 #include "aio/detail/ring_buffer.h"
+#include "aio/detail/threadsafe_inbox.h"
 #include "aio/detail/timer_queue.h"
 #include "aio/errors.h"
 #include "aio/exception_context.h"
@@ -35,7 +37,26 @@ inline constexpr double MAXIMUM_SELECT_TIMEOUT = 24 * 3600;
 inline constexpr const char* DEBUG_ENV_VAR = "AIODEBUG";
 
 class EventLoop;
+class Executor;
+// call_soon's first argument is the callback, unless it is a Context (see call_soon(Context, ...)).
+template <class F>
+concept NotContext = !std::same_as<std::remove_cvref_t<F>, Context>;
+class FutureBase;
+class TaskBase;
+class AnyCoro;
+template <class T>
+class Future;
+template <class T>
+class Task;
+template <class T>
+class Coro;
+namespace detail {
+class TaskCore;
+}
 using ExceptionHandler = std::function<void(EventLoop&, const ExceptionContext&)>;
+// A task factory (set_task_factory): makes the task for create_task. `context` is set only
+// when create_task was given one (FUT-08). AnyCoro::make_task builds the standard Task.
+using TaskFactory = std::function<TaskBase(EventLoop&, AnyCoro, std::optional<Context>)>;
 
 class EventLoop {
  public:
@@ -67,26 +88,42 @@ class EventLoop {
   // queue I/O callbacks, queue due timers, run exactly that batch (ORD-03/04). Exposed for
   // tests and the conformance harness; applications use run_forever.
   void run_once();
+  // Runs until the future is done and returns its result (or raises its exception). A Coro is
+  // wrapped in a task first, after the closed and running checks (RUN-07..14, RUN-16).
+  // RuntimeError("Event loop stopped before Future completed.") if stop() came first;
+  // ValueError if the future belongs to another loop (RUN-10). (Defined in
+  // run_until_complete.h.)
+  template <class T>
+  T run_until_complete(const Future<T>& future);
+  template <class T>
+  T run_until_complete(const Task<T>& task);
+  template <class T>
+  T run_until_complete(Coro<T> coro);
 
   // ---- Scheduling callbacks ----
   template <class F>
+    requires NotContext<F>
   Handle call_soon(F&& cb, Location where = Location::current()) {
     return call_soon_at(where, std::forward<F>(cb));
   }
   template <class F, class A>
+    requires NotContext<F>
   Handle call_soon(F&& cb, A&& a, Location where = Location::current()) {
     return call_soon_at(where, std::forward<F>(cb), std::forward<A>(a));
   }
   template <class F, class A, class B>
+    requires NotContext<F>
   Handle call_soon(F&& cb, A&& a, B&& b, Location where = Location::current()) {
     return call_soon_at(where, std::forward<F>(cb), std::forward<A>(a), std::forward<B>(b));
   }
   template <class F, class A, class B, class C>
+    requires NotContext<F>
   Handle call_soon(F&& cb, A&& a, B&& b, C&& c, Location where = Location::current()) {
     return call_soon_at(where, std::forward<F>(cb), std::forward<A>(a), std::forward<B>(b),
                         std::forward<C>(c));
   }
   template <class F, class A, class B, class C, class D, class... More>
+    requires NotContext<F>
   Handle call_soon(F&& cb, A&& a, B&& b, C&& c, D&& d, More&&... more) {
     return call_soon_at(Location{}, std::forward<F>(cb), std::forward<A>(a), std::forward<B>(b),
                         std::forward<C>(c), std::forward<D>(d), std::forward<More>(more)...);
@@ -94,6 +131,13 @@ class EventLoop {
   // call_soon with an explicit call site.
   template <class F, class... Args>
   Handle call_soon_at(Location where, F&& cb, Args&&... args);
+  // call_soon(callback, *args, context=ctx): runs inside `context` (ORD-13).
+  template <class F, class... Args>
+  Handle call_soon(Context context, F&& cb, Args&&... args) {
+    return call_soon_at(Location{}, detail::RunInContext<std::decay_t<F>>{std::move(context),
+                                                                          std::forward<F>(cb)},
+                        std::forward<Args>(args)...);
+  }
 
   // Thread-safe call_soon: may be called from any thread; wakes a blocked select (THR-01).
   // Its handles keep their order with call_soon's (ORD-02).
@@ -143,6 +187,12 @@ class EventLoop {
   }
   template <class F, class... Args>
   TimerHandle call_later_at(Location where, std::optional<double> delay, F&& cb, Args&&... args);
+  template <class F, class... Args>
+  TimerHandle call_later(Context context, std::optional<double> delay, F&& cb, Args&&... args) {
+    return call_later_at(Location{}, delay,
+                         detail::RunInContext<std::decay_t<F>>{std::move(context), std::forward<F>(cb)},
+                         std::forward<Args>(args)...);
+  }
 
   // Schedules cb(args...) at absolute time `when` on time()'s clock (ORD-09). nullopt:
   // TypeError("when cannot be None"), raised before the closed check (CLS-08).
@@ -167,9 +217,43 @@ class EventLoop {
   }
   template <class F, class... Args>
   TimerHandle call_at_at(Location where, std::optional<double> when, F&& cb, Args&&... args);
+  template <class F, class... Args>
+  TimerHandle call_at(Context context, std::optional<double> when, F&& cb, Args&&... args) {
+    return call_at_at(Location{}, when,
+                      detail::RunInContext<std::decay_t<F>>{std::move(context), std::forward<F>(cb)},
+                      std::forward<Args>(args)...);
+  }
 
   // The loop's clock (Clock::now of its seam).
   double time() const { return clock_->now(); }
+
+  // ---- Creating futures and tasks ----
+  // A future bound to this loop; works on a closed loop too (CLS-07). (Defined in future.h.)
+  template <class T = void>
+  Future<T> create_future(Location where = Location::current());
+  // Wraps the coroutine in a task and schedules its first step (ORD-14); through the task
+  // factory if one is set (FUT-08). RuntimeError on a closed loop. (Defined in task.h.)
+  template <class T>
+  Task<T> create_task(Coro<T> coro, std::optional<std::string> name = std::nullopt,
+                      std::optional<Context> context = std::nullopt,
+                      Location where = Location::current());
+  // An empty factory restores the default (Task).
+  void set_task_factory(TaskFactory factory) { task_factory_ = std::move(factory); }
+  const TaskFactory& get_task_factory() const noexcept { return task_factory_; }
+
+  // ---- Executing code in thread or process pools ----
+  // Runs fn(args...) on `executor` (null: the default executor, made on first use through the
+  // Os seam) and returns a future of its result, delivered with call_soon_threadsafe.
+  // Cancelling the future before the work starts keeps it from running (THR-04).
+  // RuntimeError("Executor shutdown has been called") for the default executor after
+  // shutdown_default_executor() or close() (THR-05). (Defined in run_in_executor.h.)
+  template <class F, class... Args>
+  auto run_in_executor(std::shared_ptr<Executor> executor, F&& fn, Args&&... args);
+  // TypeError("executor must be ThreadPoolExecutor instance") for a null executor. Does not
+  // undo a shutdown (THR-06).
+  void set_default_executor(std::shared_ptr<Executor> executor);
+  // Shuts the default executor down, waiting for it without blocking the loop (THR-07).
+  Coro<void> shutdown_default_executor();
 
   // ---- Watching file descriptors ----
   // Calls cb(args...) whenever fd is readable, until remove_reader(fd). Replaces (and
@@ -221,6 +305,26 @@ class EventLoop {
 
   // Internal: a scheduled TimerHandle was cancelled (CAN-05).
   void timer_handle_cancelled(detail::HandleState* timer) noexcept;
+  // Internal: call_soon for the loop's own callbacks (done callbacks, task steps): no context
+  // captured, no Handle made. Checks as call_soon does (CLS-09, DBG-03).
+  template <class F, class... Args>
+  void call_soon_internal(F&& cb, Args&&... args);
+  // Internal: the task being stepped (asyncio's _current_tasks[loop]) and the loop's tasks.
+  detail::TaskCore* current_task() const noexcept { return current_task_; }
+  void enter_task(detail::TaskCore* task);
+  void leave_task(detail::TaskCore* task) noexcept;
+  void register_task(detail::TaskCore* task) noexcept;
+  void unregister_task(detail::TaskCore* task) noexcept;
+  detail::TaskCore* first_task() const noexcept { return tasks_head_; }
+  // Internal: run_until_complete's part that does not need the result type.
+  void run_until_complete_base(const FutureBase& future, bool new_task);
+  // Internal: the inbox other threads post to (shared with executor workers).
+  const std::shared_ptr<detail::ThreadsafeInbox>& inbox() const noexcept { return inbox_; }
+  // Internal: the default executor, made on first use (THR-04, THR-05).
+  Executor& default_executor();
+  // Whether `loop` is a live EventLoop (not destroyed). For reports of objects that may
+  // outlive their loop.
+  static bool is_alive(const EventLoop* loop) noexcept;
 
  private:
   struct FdEntry {
@@ -238,7 +342,7 @@ class EventLoop {
   void ensure_fd_no_transport(int fd) const;
   void drain_threadsafe() noexcept;
   void drain_threadsafe_if_pending() noexcept {
-    if (threadsafe_pending_.load(std::memory_order_acquire)) drain_threadsafe();
+    if (inbox_->pending()) drain_threadsafe();
   }
   void push_ready(detail::HandleState* h) {
     drain_threadsafe_if_pending();
@@ -253,6 +357,10 @@ class EventLoop {
   void run_handle(detail::HandleState* h);
   void run_handle_debug(detail::HandleState* h);
   void release_all() noexcept;
+  void drop_task_frames() noexcept;
+  template <class F, class... Args>
+  detail::HandleState* new_handle(detail::HandleKind kind, bool shared, Location where, F&& cb,
+                                  Args&&... args);
 
   std::shared_ptr<Clock> clock_;
   std::shared_ptr<Selector> selector_;
@@ -272,9 +380,18 @@ class EventLoop {
   std::atomic<bool> closed_{false};
   std::atomic<std::thread::id> thread_id_{};
   // call_soon_threadsafe hands over handles here; the loop moves them to ready_.
-  std::mutex threadsafe_mutex_;
-  std::vector<detail::HandleState*> threadsafe_;
-  std::atomic<bool> threadsafe_pending_{false};
+  std::shared_ptr<detail::ThreadsafeInbox> inbox_;
+  // The running loop's context while it runs callbacks that captured none (see context.h).
+  detail::ContextData scratch_context_;
+  // Futures and tasks.
+  TaskFactory task_factory_;
+  detail::TaskCore* current_task_ = nullptr;
+  detail::TaskCore* tasks_head_ = nullptr;
+  detail::TaskCore* tasks_tail_ = nullptr;
+  // Executors.
+  std::shared_ptr<Executor> default_executor_;
+  std::vector<std::shared_ptr<Executor>> retired_executors_;  // shut down by close(), not waited for
+  bool executor_shutdown_called_ = false;
 };
 
 // The loop running in this thread, or nullptr (events._get_running_loop()).
@@ -285,23 +402,41 @@ EventLoop& get_running_loop();
 // ---- template definitions ----
 
 template <class F, class... Args>
+detail::HandleState* EventLoop::new_handle(detail::HandleKind kind, bool shared, Location where,
+                                           F&& cb, Args&&... args) {
+  // ORD-13: the callback runs in a copy of the current context (free while it is empty).
+  if (detail::VarsPtr vars = detail::captured_vars()) [[unlikely]]
+    return detail::make_handle(kind, shared, get_debug(), where,
+                               detail::RunInVars<std::decay_t<F>>{std::move(vars), std::forward<F>(cb)},
+                               std::forward<Args>(args)...);
+  return detail::make_handle(kind, shared, get_debug(), where, std::forward<F>(cb),
+                             std::forward<Args>(args)...);
+}
+
+template <class F, class... Args>
 Handle EventLoop::call_soon_at(Location where, F&& cb, Args&&... args) {
   check_closed();
   if (get_debug()) check_thread();
-  detail::HandleState* h = detail::make_handle(detail::HandleKind::handle, false, get_debug(),
-                                               where, std::forward<F>(cb),
-                                               std::forward<Args>(args)...);
+  detail::HandleState* h = new_handle(detail::HandleKind::handle, false, where,
+                                      std::forward<F>(cb), std::forward<Args>(args)...);
   h->refs = 2;  // the ready queue and the returned Handle
   push_ready(h);
   return Handle::adopt(h);
 }
 
 template <class F, class... Args>
+void EventLoop::call_soon_internal(F&& cb, Args&&... args) {
+  check_closed();
+  if (get_debug()) check_thread();
+  push_ready(detail::make_handle(detail::HandleKind::handle, false, get_debug(), Location{},
+                                 std::forward<F>(cb), std::forward<Args>(args)...));
+}
+
+template <class F, class... Args>
 Handle EventLoop::call_soon_threadsafe_at(Location where, F&& cb, Args&&... args) {
   check_closed();
-  detail::HandleState* h = detail::make_handle(detail::HandleKind::handle, true, get_debug(),
-                                               where, std::forward<F>(cb),
-                                               std::forward<Args>(args)...);
+  detail::HandleState* h = new_handle(detail::HandleKind::handle, true, where,
+                                      std::forward<F>(cb), std::forward<Args>(args)...);
   h->refs = 2;
   enqueue_threadsafe(h);
   return Handle::adopt(h);
@@ -320,9 +455,8 @@ TimerHandle EventLoop::call_at_at(Location where, std::optional<double> when, F&
   if (!when) throw TypeError("when cannot be None");
   check_closed();
   if (get_debug()) check_thread();
-  detail::HandleState* h = detail::make_handle(detail::HandleKind::timer, false, get_debug(),
-                                               where, std::forward<F>(cb),
-                                               std::forward<Args>(args)...);
+  detail::HandleState* h = new_handle(detail::HandleKind::timer, false, where,
+                                      std::forward<F>(cb), std::forward<Args>(args)...);
   h->refs = 2;  // the heap and the returned TimerHandle
   schedule_timer(h, *when);
   return TimerHandle::adopt(h);
@@ -333,8 +467,8 @@ void EventLoop::add_reader(int fd, F&& cb, Args&&... args) {
   check_closed();
   ensure_fd_no_transport(fd);
   add_fd_callback(fd, EVENT_READ,
-                  detail::make_handle(detail::HandleKind::handle, false, get_debug(), Location{},
-                                      std::forward<F>(cb), std::forward<Args>(args)...));
+                  new_handle(detail::HandleKind::handle, false, Location{}, std::forward<F>(cb),
+                             std::forward<Args>(args)...));
 }
 
 template <class F, class... Args>
@@ -342,8 +476,8 @@ void EventLoop::add_writer(int fd, F&& cb, Args&&... args) {
   check_closed();
   ensure_fd_no_transport(fd);
   add_fd_callback(fd, EVENT_WRITE,
-                  detail::make_handle(detail::HandleKind::handle, false, get_debug(), Location{},
-                                      std::forward<F>(cb), std::forward<Args>(args)...));
+                  new_handle(detail::HandleKind::handle, false, Location{}, std::forward<F>(cb),
+                             std::forward<Args>(args)...));
 }
 
 }  // namespace aio

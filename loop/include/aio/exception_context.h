@@ -59,6 +59,10 @@ struct ExceptionContext {
   std::string repr() const;
 };
 
+// Logs `context` as the default exception handler does (EXC-07): the message, then one line per
+// other key in sorted order, with the exception. For reports of objects whose loop is gone.
+void log_exception_context(const ExceptionContext& context);
+
 // repr(exc) as Python shows it: RuntimeError('boom').
 std::string exception_repr(const std::exception_ptr& error);
 // One traceback frame as traceback.format_list writes it.

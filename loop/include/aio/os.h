@@ -6,12 +6,15 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <utility>
 
 namespace aio {
+
+class Executor;
 
 // Outcome of a read or write: `n` bytes moved, or `err` set to an errno value (EAGAIN when the
 // call would block, EPIPE when the peer is gone, EBADF for an unknown fd).
@@ -42,6 +45,10 @@ class Os {
   virtual std::size_t open_fd_count() const = 0;
   // An environment variable, or nullopt when unset (the simulator has its own environment).
   virtual std::optional<std::string> getenv(const std::string& name) const = 0;
+  // A new pool of worker threads for run_in_executor, as
+  // ThreadPoolExecutor(thread_name_prefix=prefix): the loop's default executor (THR-04). The
+  // simulator's does its work at seeded virtual times, without threads.
+  virtual std::shared_ptr<Executor> new_thread_pool(const std::string& thread_name_prefix) = 0;
 };
 
 }  // namespace aio

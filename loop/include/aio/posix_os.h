@@ -32,6 +32,8 @@ class PosixOs final : public Os {
   std::size_t open_fd_count() const override;
   // std::getenv.
   std::optional<std::string> getenv(const std::string& name) const override;
+  // A ThreadPoolExecutor with min(32, cpus + 4) workers, started as work arrives.
+  std::shared_ptr<Executor> new_thread_pool(const std::string& thread_name_prefix) override;
 };
 
 }  // namespace aio

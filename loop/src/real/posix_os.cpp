@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "aio/errors.h"
+#include "aio/thread_pool_executor.h"
 
 namespace aio {
 
@@ -90,6 +91,11 @@ std::optional<std::string> PosixOs::getenv(const std::string& name) const {
   const char* value = std::getenv(name.c_str());
   if (value == nullptr) return std::nullopt;
   return std::string(value);
+}
+
+std::shared_ptr<Executor> PosixOs::new_thread_pool(const std::string& thread_name_prefix) {
+  return std::make_shared<ThreadPoolExecutor>(ThreadPoolExecutor::default_max_workers(),
+                                              thread_name_prefix);
 }
 
 }  // namespace aio

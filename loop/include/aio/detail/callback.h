@@ -24,11 +24,14 @@ struct CallbackOps {
   void (*describe)(const void* storage, std::string& out);
 };
 
-// The callable's display name: a member `name()` if it has one, else its C++ type name.
+// The callable's display name: a member `name()` if it has one, the wrapped callable's name for
+// a wrapper with `target()` (a callback bound to a context), else its C++ type name.
 template <class F>
 std::string callable_name(const F& fn) {
   if constexpr (requires { { fn.name() } -> std::convertible_to<std::string>; }) {
     return std::string(fn.name());
+  } else if constexpr (requires { fn.target(); }) {
+    return callable_name(fn.target());
   } else {
     return demangled_type_name(typeid(F));
   }

@@ -31,6 +31,10 @@
 
 namespace aio::sim {
 
+namespace detail {
+struct WorldState;
+}
+
 // What a selector needs to know about one fd. Readiness follows what CPython's EpollSelector
 // reports: readable = data or EOF, or (a pipe's write end) the reader is gone (EPOLLERR);
 // writable = room, or the reader is gone (a write would fail with EPIPE), or (a pipe's read
@@ -62,8 +66,12 @@ class SimOs final : public Os {
   void close(int fd) override;
   std::size_t open_fd_count() const override;
   std::optional<std::string> getenv(const std::string& name) const override;
+  // A SimExecutor on this world (label: the prefix): work at seeded virtual times, no threads.
+  std::shared_ptr<Executor> new_thread_pool(const std::string& thread_name_prefix) override;
 
   // --- world side ---
+  // The world this Os belongs to (set by World; needed for new_thread_pool).
+  void attach_world(std::weak_ptr<detail::WorldState> world) { world_ = std::move(world); }
   void setenv(const std::string& name, const std::string& value);
   void unsetenv(const std::string& name);
   bool is_open(int fd) const;
@@ -86,6 +94,7 @@ class SimOs final : public Os {
   // Recomputes fd's readiness and stamps any false -> true transition. No-op for fd < 0.
   void refresh(int fd);
 
+  std::weak_ptr<detail::WorldState> world_;
   std::vector<std::unique_ptr<End>> fds_;  // index = fd number
   std::map<std::string, std::string> env_;
   std::uint64_t sequence_ = 0;

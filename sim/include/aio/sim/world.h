@@ -75,6 +75,8 @@ class World final {
 
  private:
   friend class SimSelector;
+  friend class SimExecutor;
+  const std::shared_ptr<detail::WorldState>& state() const { return state_; }
   std::shared_ptr<detail::WorldState> state_;
 };
 

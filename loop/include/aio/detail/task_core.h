@@ -1,0 +1,106 @@
+#pragma once
+// The state behind aio::Task: a future whose result comes from a coroutine that the loop steps
+// (tasks.py: Task.__init__, __step, __wakeup, cancel, uncancel, __del__). Internal to aio.
+
+#include <coroutine>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "aio/context.h"
+#include "aio/coro.h"
+#include "aio/detail/future_state.h"
+
+namespace aio::detail {
+
+class TaskCore : public FutureCore {
+ public:
+  TaskCore(EventLoop* owner, const std::type_info& type, std::coroutine_handle<> top,
+           PromiseBase& promise, std::optional<Context> context);
+  ~TaskCore() override;
+
+  // Task.__init__'s tail: schedules the first step with call_soon (ORD-14) and joins the
+  // loop's tasks. If call_soon raises, the task is left pending and unscheduled.
+  void start();
+
+  // Task.__step: runs the coroutine until it awaits or ends (FUT-11).
+  void step(std::exception_ptr exc);
+  // Task.__wakeup: the awaited future is done; step with its exception, if any.
+  void wakeup(FutureCore& future);
+
+  bool cancel(std::optional<std::string> msg) override;  // CAN-11, CAN-13
+  std::uint32_t cancelling() const noexcept { return num_cancels_requested_; }
+  std::uint32_t uncancel() noexcept;  // CAN-19
+
+  std::string name() const;
+  void set_name(std::string name);
+  std::string repr() const override;
+  const char* class_name() const noexcept override { return "Task"; }
+  // "main() running at file:line" / "main() done, defined at file:line".
+  std::string coro_repr() const;
+
+  // Destroys the frame of a task that will never run again (its loop closed), releasing what
+  // it awaits: this breaks the cycle task -> frame -> future -> callback -> task.
+  void drop_frame() noexcept;
+  // The loop is being destroyed: reports go to the log from now on.
+  void detach_from_loop() noexcept;
+
+  // Set by an await that suspends (yield_to_task).
+  std::coroutine_handle<> resume_point;
+  FutureCore* yielded = nullptr;  // holds a reference; null for a bare yield
+  bool has_yielded = false;
+
+  bool log_destroy_pending = true;  // false for run_until_complete's own task (RUN-08)
+  TaskCore* prev_task = nullptr;    // the loop's list of tasks
+  TaskCore* next_task = nullptr;
+
+ protected:
+  // Moves the finished top frame's return value into the result slot.
+  virtual void take_result() = 0;
+  PromiseBase* promise() const noexcept { return promise_; }
+  std::coroutine_handle<> top() const noexcept { return top_; }
+  void last_release() noexcept override;
+
+ private:
+  void schedule_step(std::exception_ptr exc);
+  void run_coroutine(std::exception_ptr exc);
+  void after_return();
+  void after_yield();
+
+  std::coroutine_handle<> top_;
+  PromiseBase* promise_;
+  Location coro_where_;
+  std::uint64_t number_ = 0;  // Task-<n> when it has no name of its own
+  std::optional<std::string> name_;
+  bool must_cancel_ = false;
+  std::uint32_t num_cancels_requested_ = 0;
+  FutureCore* fut_waiter_ = nullptr;  // holds a reference
+  std::optional<Context> explicit_context_;
+  ContextData own_context_;
+  bool registered_ = false;
+};
+
+template <class T>
+class TaskState final : public TaskCore {
+ public:
+  TaskState(EventLoop* owner, std::coroutine_handle<Promise<T>> frame,
+            std::optional<Context> context)
+      : TaskCore(owner, typeid(T), frame, frame.promise(), std::move(context)) {
+    result_slot = &slot_;
+  }
+  void describe_result(std::string& out) const override { slot_.describe(out); }
+
+ protected:
+  void take_result() override {
+    auto frame = std::coroutine_handle<Promise<T>>::from_address(top().address());
+    if constexpr (std::is_void_v<T>)
+      frame.promise().take();
+    else
+      slot_.value.emplace(frame.promise().take());
+  }
+
+ private:
+  ResultSlot<T> slot_;
+};
+
+}  // namespace aio::detail
