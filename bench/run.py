@@ -351,7 +351,8 @@ def markdown(report):
         f"wall time {cfg['wall_seconds']:.0f} s",
         "- rate: items per second, median of the rounds (min-max). ratio: aio's median rate / "
         "the implementation's median rate (above 1: aio is faster); in brackets, the range of the "
-        "per-round ratios. Python peers run a smaller n (column n): compare rates, not times.",
+        "per-round ratios. Python peers run a smaller n where a full one takes too long (column n): "
+        "compare rates, not times.",
         "",
     ]
     if report["skipped"]:
