@@ -24,8 +24,8 @@ aio::EventLoop& process_loop() {
 }
 
 // Runs the loop until no timer and no callback is left (cancelled timers included: aio drops
-// them from its heap lazily). `last_when`: no live timer is due after it; a stop timer there
-// lets one run_forever do the bulk of the work.
+// them from its heap lazily). No live timer is due later than `last_delay` from now: a stop
+// timer there lets one run_forever do the bulk of the work.
 void run_to_completion(aio::EventLoop& loop, double last_delay) {
   loop.call_later(last_delay, [&loop] { loop.stop(); });
   loop.run_forever();

@@ -3,6 +3,13 @@
 //   bench_asio <workload> [--n N] [--seed S]
 #include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange without it
 
+// Boost 1.74 looks for clang's coroutines in <experimental/coroutine> only; clang 14 with
+// libstdc++ has the standard <coroutine>, which 1.74 supports as it does for g++.
+#if defined(__clang__) && defined(__cpp_impl_coroutine) && __has_include(<coroutine>)
+#define BOOST_ASIO_HAS_CO_AWAIT 1
+#define BOOST_ASIO_HAS_STD_COROUTINE 1
+#endif
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
