@@ -33,7 +33,7 @@ LEVELS = ('documented', 'reference')
 TIMEOUTS = {'short': 10.0, 'medium': 30.0, 'long': 120.0}  # real seconds per class
 
 ID_RE = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
-VERSION_RE = re.compile(r'^3\.[0-9]+$')
+VERSION_RE = re.compile(r'^3\.[0-9]+(\.[0-9]+)?$')
 RULE_RE = re.compile(r'^[A-Z]{2,4}-[0-9]{2}$')
 SCENARIO_ID_RE = re.compile(r'^[a-z0-9_]+/[a-z0-9_]+$')
 

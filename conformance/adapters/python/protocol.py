@@ -53,7 +53,7 @@ def skip_reason(sc, impl):
     missing = [n for n in sc.get('needs', []) if n not in capabilities(impl)]
     if missing:
         return f'needs {", ".join(missing)}'
-    here = sys.version_info[:2]
+    here = sys.version_info[:3]
     if 'since' in sc and here < _version_tuple(sc['since']):
         return f'holds since Python {sc["since"]}; this is {here[0]}.{here[1]}'
     if 'until' in sc and here >= _version_tuple(sc['until']):

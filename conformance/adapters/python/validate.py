@@ -73,7 +73,7 @@ def _metadata(sc):
                 raise ScenarioError(('doc', k), f'doc.{k} is a non-empty string')
     for k in ('since', 'until'):
         if k in sc and (not isinstance(sc[k], str) or not model.VERSION_RE.match(sc[k])):
-            raise ScenarioError((k,), f'{k} is a Python version string like "3.8"')
+            raise ScenarioError((k,), f'{k} is a quoted Python version like "3.8" or "3.4.4"')
     needs = sc.get('needs', [])
     if not isinstance(needs, list):
         raise ScenarioError(('needs',), 'needs is a list of capabilities')
