@@ -69,11 +69,12 @@ def run(raw, impl):
         sc = validate.validate(raw)
     except ScenarioError as e:
         sid = raw.get('id') if isinstance(raw, dict) else None
-        return {'status': 'invalid', 'trace': [], 'final': None,
+        return {'status': 'invalid', 'trace': [], 'final': None, 'duration': 0.0,
                 'error': {'message': f'{sid or "scenario"}: {e}', 'path': e.where()}}
     reason = skip_reason(sc, impl)
     if reason:
-        return {'status': 'skipped', 'trace': [], 'final': None, 'error': {'message': reason}}
+        return {'status': 'skipped', 'trace': [], 'final': None, 'duration': 0.0,
+                'error': {'message': reason}}
     try:
         out = interp.run_scenario(sc, impl)
     except Exception as e:  # a bug in this adapter, not a scenario result
