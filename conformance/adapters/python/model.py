@@ -62,14 +62,16 @@ class Op:
         self.where, self.needs = where, needs
 
 
-_STEPS = 'steps'
-_BODY = 'body'
+_STEPS = 'steps'        # inline steps: run where the enclosing step runs (try, finally)
+_CALLBACK = 'callback_steps'  # the body of a callback the loop calls
+_THREAD = 'thread_steps'  # the body of a thread
+_BODY = 'body'          # the body of a coroutine (task)
 OPS = {
     # Scheduling callbacks: `do` is the steps the callback runs when called.
-    'call_soon': Op({'id': 'id:handle', 'do': _STEPS}, ['do']),
-    'call_later': Op({'id': 'id:timer', 'delay': 'number?', 'do': _STEPS}, ['delay', 'do']),
-    'call_at': Op({'id': 'id:timer', 'at': 'number?', 'do': _STEPS}, ['at', 'do']),
-    'call_soon_threadsafe': Op({'id': 'id:handle', 'do': _STEPS}, ['do']),
+    'call_soon': Op({'id': 'id:handle', 'do': _CALLBACK}, ['do']),
+    'call_later': Op({'id': 'id:timer', 'delay': 'number?', 'do': _CALLBACK}, ['delay', 'do']),
+    'call_at': Op({'id': 'id:timer', 'at': 'number?', 'do': _CALLBACK}, ['at', 'do']),
+    'call_soon_threadsafe': Op({'id': 'id:handle', 'do': _CALLBACK}, ['do']),
     'cancel': Op({'target': 'ref:handle,timer,future,task', 'msg': 'string', 'as': 'label'},
                  ['target'], 'target'),
     # Running and stopping.
@@ -83,7 +85,7 @@ OPS = {
     'set_result': Op({'future': 'ref:future,task', 'value': 'scalar'}, ['future'], 'future'),
     'set_exception': Op({'future': 'ref:future,task', 'type': 'errtype', 'message': 'string'},
                         ['future', 'type']),
-    'add_done_callback': Op({'future': 'ref:future,task', 'id': 'callback', 'do': _STEPS},
+    'add_done_callback': Op({'future': 'ref:future,task', 'id': 'callback', 'do': _CALLBACK},
                             ['future', 'id']),
     'remove_done_callback': Op({'future': 'ref:future,task', 'id': 'ref:callback',
                                 'as': 'label'}, ['future', 'id']),
@@ -97,14 +99,14 @@ OPS = {
     # File descriptors.
     'pipe': Op({'id': 'id:pipe'}, ['id'], 'id', needs=('pipes',)),
     'socketpair': Op({'id': 'id:socketpair'}, ['id'], 'id', needs=('socketpair',)),
-    'add_reader': Op({'fd': 'fd', 'do': _STEPS}, ['fd', 'do']),
-    'add_writer': Op({'fd': 'fd', 'do': _STEPS}, ['fd', 'do']),
+    'add_reader': Op({'fd': 'fd', 'do': _CALLBACK}, ['fd', 'do']),
+    'add_writer': Op({'fd': 'fd', 'do': _CALLBACK}, ['fd', 'do']),
     'remove_reader': Op({'fd': 'fd', 'as': 'label'}, ['fd'], 'fd'),
     'remove_writer': Op({'fd': 'fd', 'as': 'label'}, ['fd'], 'fd'),
     'write': Op({'fd': 'fd', 'data': 'string'}, ['fd', 'data']),
     'read': Op({'fd': 'fd', 'size': 'int', 'as': 'label'}, ['fd'], 'fd'),
     # Threads.
-    'thread': Op({'id': 'id:thread', 'delay': 'number', 'do': _STEPS}, ['id', 'do'],
+    'thread': Op({'id': 'id:thread', 'delay': 'number', 'do': _THREAD}, ['id', 'do'],
                  needs=('threads',)),
     'join_thread': Op({'thread': 'ref:thread'}, ['thread'], 'thread'),
     # Control flow and observation.

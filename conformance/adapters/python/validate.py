@@ -138,6 +138,10 @@ class _Walker:
     def field(self, opname, key, ftype, value, path, where, in_except):
         if ftype == model._STEPS:
             return self.steps(value, path, where, in_except)
+        if ftype == model._CALLBACK:
+            return self.steps(value, path, 'callback')
+        if ftype == model._THREAD:
+            return self.steps(value, path, 'thread')
         if ftype == model._BODY:
             return self.steps(value, path, 'task')
         if ftype == 'handlers':
