@@ -44,6 +44,12 @@ def time_mode(impl):
     return 'virtual' if impl == 'asyncio' else 'real'
 
 
+def ready_message(impl, version=PROTOCOL_VERSIONS[-1]):
+    return {'op': 'ready', 'protocol': version, 'adapter': ADAPTER,
+            'implementation': implementation(impl), 'language': model.VERSION,
+            'capabilities': capabilities(impl), 'time': time_mode(impl)}
+
+
 def _version_tuple(s):
     return tuple(int(x) for x in s.split('.'))
 
@@ -121,9 +127,7 @@ def serve(impl, stdin=None):
                                                 f'{list(PROTOCOL_VERSIONS)}'})
                 continue
             started = True
-            send({'op': 'ready', 'protocol': max(common), 'adapter': ADAPTER,
-                  'implementation': implementation(impl), 'language': model.VERSION,
-                  'capabilities': capabilities(impl), 'time': time_mode(impl)})
+            send(ready_message(impl, max(common)))
         elif op == 'run':
             if not started:
                 send({'op': 'error', 'seq': seq, 'message': 'run before start'})

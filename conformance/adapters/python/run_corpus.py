@@ -167,6 +167,9 @@ def run_one(adapter, seq, path, rel, args):
     except (EOFError, BrokenPipeError) as e:
         adapter.kill()
         return 'CRASH', [str(e)], None
+    except ValueError as e:
+        adapter.kill()
+        return 'ERROR', [f'answer is not JSON: {e}'], None
     if result is None:
         adapter.kill()
         return 'TIMEOUT', [f'no answer within {deadline} s'], None

@@ -202,7 +202,36 @@ def main():
             bad += 1
             print(f'{os.path.relpath(path, ROOT)}: {err.json_path}: {err.message[:200]}')
     print(f'schema up to date; {len(files)} scenarios validated, {bad} errors')
+    bad += check_protocol(json.loads(text), files)
     return 1 if bad else 0
+
+
+def check_protocol(scenario_schema, files):
+    """Validate the driver's own messages (ready, and a result per scenario) against
+    protocol.schema.json."""
+    import jsonschema
+    import protocol
+    import yaml_loader
+    with open(os.path.join(ROOT, 'conformance', 'schema', 'protocol.schema.json')) as f:
+        proto = json.load(f)
+    resolver = jsonschema.RefResolver.from_schema(
+        proto, store={scenario_schema['$id']: scenario_schema})
+    validator = jsonschema.Draft202012Validator(proto, resolver=resolver)
+    messages = [protocol.ready_message('asyncio'), protocol.ready_message('uvloop'),
+                {'op': 'start', 'protocol': [1]}, {'op': 'stop'}, {'op': 'stopped'},
+                {'op': 'error', 'seq': None, 'message': 'x'}]
+    for seq, path in enumerate(files):
+        raw = yaml_loader.load(path)[0]
+        messages.append({'op': 'run', 'seq': seq, 'scenario': raw})
+        messages.append(dict({'op': 'result', 'seq': seq}, **protocol.run(raw, 'asyncio')))
+    bad = 0
+    for msg in messages:
+        for err in validator.iter_errors(msg):
+            bad += 1
+            print(f'protocol: {msg["op"]} {msg.get("seq", "")}: {err.json_path}: '
+                  f'{err.message[:200]}')
+    print(f'protocol schema: {len(messages)} messages validated, {bad} errors')
+    return bad
 
 
 if __name__ == '__main__':
