@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Run every scenario through the Python driver *over the adapter protocol* and summarize.
 
-    run_corpus.py --impl asyncio|uvloop [--filter SUBSTR] [-v] [--lint]
+    run_corpus.py --impl asyncio|uvloop [--filter SUBSTR] [-v] [--lint] [PATH ...]
 
 A small harness: it starts `loopcheck_driver.py` as a child process, sends `start`, one
 `run` per scenario with a deadline from the scenario's timeout class, and `stop`. A child
@@ -110,6 +110,8 @@ def lint_doc(sc, cache):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('paths', nargs='*', help='scenario files or directories (default: '
+                                              'the whole scenarios/ tree)')
     ap.add_argument('--impl', choices=('asyncio', 'uvloop'), default='asyncio')
     ap.add_argument('--filter', default='', help='only scenario files whose path has this')
     ap.add_argument('--late', type=float, default=0.1, help='real-time tolerance (s)')
@@ -118,8 +120,11 @@ def main():
     ap.add_argument('--stderr', default=os.devnull, help="file for the adapter's stderr")
     args = ap.parse_args()
 
-    files = sorted(f for f in glob.glob(os.path.join(ROOT, 'scenarios', '**', '*.yaml'),
-                                        recursive=True) if args.filter in f)
+    files = []
+    for p in args.paths or [os.path.join(ROOT, 'scenarios')]:
+        files += ([p] if os.path.isfile(p) else
+                  glob.glob(os.path.join(p, '**', '*.yaml'), recursive=True))
+    files = sorted(os.path.abspath(f) for f in files if args.filter in f)
     counts, bad, lint_cache = {}, [], {}
     with open(args.stderr, 'ab') as err:
         adapter = Adapter(args.impl, err)
@@ -157,7 +162,8 @@ def run_one(adapter, seq, path, rel, args):
         return 'ERROR', [str(e)], None
     except ScenarioError as e:
         line, col = pos.at(e.path)
-        return 'ERROR', [f'{rel}:{line}:{col}: {e.message}'], None
+        sid = raw.get('id', '?') if isinstance(raw, dict) else '?'
+        return 'ERROR', [f'{rel}:{line}:{col}: {sid}: {e.message}'], None
     deadline = model.TIMEOUTS[sc['timeout']]
     if adapter.proc is None:
         adapter.start()
