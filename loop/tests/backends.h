@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "aio/real_seams.h"
 #include "aio/seams.h"
@@ -31,6 +33,22 @@ struct RealBackend {
     ::setenv(name.c_str(), value.c_str(), 1);
   }
   void unsetenv(const std::string& name) { ::unsetenv(name.c_str()); }
+  // Runs fn on another thread after `seconds` of wall time.
+  void in_other_thread(double seconds, std::function<void()> fn) {
+    threads_.emplace_back([seconds, fn = std::move(fn)] {
+      std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+      fn();
+    });
+  }
+  void join_threads() {
+    for (std::thread& t : threads_)
+      if (t.joinable()) t.join();
+    threads_.clear();
+  }
+  ~RealBackend() { join_threads(); }
+
+ private:
+  std::vector<std::thread> threads_;
 };
 
 inline constexpr char kEpoll[] = "epoll";
@@ -51,6 +69,12 @@ struct Sim {
   void block(double seconds) { world.advance(seconds); }
   void setenv(const std::string& name, const std::string& value) { world.setenv(name, value); }
   void unsetenv(const std::string& name) { world.unsetenv(name); }
+  // "Another thread" in the simulator: a world event `seconds` of virtual time from now, run
+  // when the loop would otherwise wait.
+  void in_other_thread(double seconds, std::function<void()> fn) {
+    world.call_later(seconds, std::move(fn), "other thread");
+  }
+  void join_threads() {}
 };
 
 }  // namespace aio::testing

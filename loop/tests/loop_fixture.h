@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "aio/event_loop.h"
+#include "aio/aio.h"
 #include "aio/logging.h"
 #include "backends.h"
 
@@ -31,6 +31,7 @@ class LoopTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    backend.join_threads();
     if (!loop) return;
     Selector& selector = loop->selector();
     if (!loop->is_running()) loop->close();
@@ -54,6 +55,12 @@ class LoopTest : public ::testing::Test {
       EXPECT_GE(actual, expected - 1e-3);
       EXPECT_LE(actual, expected + Backend::tolerance);
     }
+  }
+
+  // loop.run_until_complete, for coroutines, futures and tasks.
+  template <class A>
+  decltype(auto) run(A&& awaitable) {
+    return loop->run_until_complete(std::forward<A>(awaitable));
   }
 
   // Runs one iteration with the loop marked as running, as run_forever would, then stops.
