@@ -8,7 +8,8 @@ The Python driver's run_corpus.py starts its own driver; this one starts the giv
 and otherwise reuses that harness (deadlines, CRASH/TIMEOUT with restart, the reference
 checker). The time mode (virtual/real) comes from the adapter's `ready` answer.
 --traces writes one JSON line per scenario (id, verdict, status, trace) to compare runs, e.g.
-two runs of the same sim seed for determinism. Exit status: 0 when nothing is FAIL, ERROR,
+two runs of the same sim seed for determinism. --schema validates every answer (ready,
+results) against conformance/schema/protocol.schema.json (needs python3-jsonschema). Exit status: 0 when nothing is FAIL, ERROR,
 CRASH or TIMEOUT.
 """
 
@@ -44,6 +45,17 @@ class CommandAdapter(run_corpus.Adapter):
             raise SystemExit(f'adapter did not start: {self.ready}')
 
 
+def schema_validator():
+    import jsonschema
+    with open(os.path.join(ROOT, 'conformance', 'schema', 'protocol.schema.json')) as f:
+        proto = json.load(f)
+    with open(os.path.join(ROOT, 'conformance', 'schema', 'scenario.schema.json')) as f:
+        scen = json.load(f)
+    resolver = jsonschema.RefResolver.from_schema(proto, store={scen['$id']: scen})
+    validator = jsonschema.Draft202012Validator(proto, resolver=resolver)
+    return lambda msg: [f'{e.json_path}: {e.message[:200]}' for e in validator.iter_errors(msg)]
+
+
 def verdict_of(sc, result, time_mode, late):
     status = result['status']
     if status == 'skipped':
@@ -66,6 +78,7 @@ def main():
     ap.add_argument('-v', '--verbose', action='store_true')
     ap.add_argument('--stderr', default=os.devnull, help="file for the adapter's stderr")
     ap.add_argument('--traces', help='write one JSON line per scenario (id, verdict, trace)')
+    ap.add_argument('--schema', action='store_true', help='validate answers against the schema')
     args = ap.parse_args()
     args.impl = 'external'  # run_corpus.run_one passes it to verdict_of; ours ignores it
 
@@ -84,10 +97,18 @@ def main():
         adapter = CommandAdapter(shlex.split(args.adapter_cmd), err)
         adapter.start()
         time_mode['mode'] = adapter.ready['time']
+        schema_errors = schema_validator() if args.schema else (lambda msg: [])
+        for problem in schema_errors(adapter.ready):
+            print(f'SCHEMA   ready: {problem}')
+            bad.append('ready')
         print(f'adapter: {json.dumps(adapter.ready["implementation"])}, time={adapter.ready["time"]}')
         for seq, path in enumerate(files, 1):
             rel = os.path.relpath(path, ROOT)
             verdict, problems, result = run_corpus.run_one(adapter, seq, path, rel, args)
+            if result is not None:
+                problems += [f'schema: {p}' for p in schema_errors(result)]
+                if any(p.startswith('schema: ') for p in problems) and verdict in ('PASS', 'SKIP'):
+                    verdict = 'ERROR'
             counts[verdict] = counts.get(verdict, 0) + 1
             if traces:
                 traces.write(json.dumps({'file': rel, 'verdict': verdict,
