@@ -62,10 +62,16 @@ EventLoop::~EventLoop() {
   inbox_->close();
   release_all();
   drop_task_frames();
-  // Tasks still referenced elsewhere outlive the loop: they report to the log from now on.
+  // The last reference cycles (a task and the future it awaits) are broken now; a task that
+  // dies of it is reported through this loop's handler; one still referenced elsewhere
+  // outlives the loop and reports to the log from then on.
   while (detail::TaskCore* task = tasks_head_) {
+    task->add_ref();
     unregister_task(task);
-    task->detach_from_loop();
+    task->unregistered();
+    task->forget_waiter();
+    if (task->refs > 1) task->detach_from_loop();
+    task->release();
   }
   {
     LiveLoops& live = live_loops();
@@ -136,8 +142,9 @@ void EventLoop::close() {
   }
 }
 
-// Pending tasks can never run again: their frames go, and with them what the frames await,
-// which may hold the last references to other tasks (task -> frame -> future -> task cycles).
+// Pending tasks can never run again: their frames go, and with them what the frames hold,
+// which may be the last references to other tasks (task -> frame -> future -> task cycles).
+// A task's awaited future stays until the loop is destroyed (see ~EventLoop).
 void EventLoop::drop_task_frames() noexcept {
   std::vector<detail::TaskCore*> pending;
   for (detail::TaskCore* t = tasks_head_; t != nullptr; t = t->next_task) {

@@ -39,6 +39,7 @@ struct TaskWakeup {
     static_cast<TaskCore*>(task.get())->wakeup(*future.ref.get());
   }
   static const char* name() noexcept { return "Task.task_wakeup"; }
+  std::string handle_repr() const { return task->repr(); }
 };
 
 struct TaskStep {
@@ -46,6 +47,7 @@ struct TaskStep {
   std::exception_ptr exc;
   void operator()() { static_cast<TaskCore*>(task.get())->step(std::exchange(exc, nullptr)); }
   static const char* name() noexcept { return "Task.task_step"; }
+  std::string handle_repr() const { return task->repr(); }
 };
 
 // Queues every callback of `list` with call_soon, in order, passing `future` (ORD-15). If the

@@ -129,9 +129,14 @@ void EventLoop::run_handle_debug(detail::HandleState* h) {
   if (dt >= slow_callback_duration && log_enabled(LogLevel::warning)) {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.3f", dt);
-    h->add_ref();
-    log(LogLevel::warning,
-        "Executing " + Handle::adopt(h).repr() + " took " + seconds + " seconds");
+    std::string what;
+    if (h->ops->format_handle && h->has_callback) {
+      h->ops->format_handle(h->storage, what);  // a task's step: the task (DBG-02)
+    } else {
+      h->add_ref();
+      what = Handle::adopt(h).repr();
+    }
+    log(LogLevel::warning, "Executing " + what + " took " + seconds + " seconds");
   }
 }
 

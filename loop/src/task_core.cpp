@@ -26,6 +26,7 @@ TaskCore::TaskCore(EventLoop* owner, const std::type_info& type, std::coroutine_
 
 TaskCore::~TaskCore() {
   drop_frame();
+  if (fut_waiter_) std::exchange(fut_waiter_, nullptr)->release();
   if (registered_ && loop) loop->unregister_task(this);
 }
 
@@ -78,7 +79,6 @@ std::string TaskCore::repr() const {
 }
 
 void TaskCore::drop_frame() noexcept {
-  if (fut_waiter_) std::exchange(fut_waiter_, nullptr)->release();
   if (yielded) std::exchange(yielded, nullptr)->release();
   resume_point = {};
   if (auto frame = std::exchange(top_, {})) {
@@ -87,10 +87,11 @@ void TaskCore::drop_frame() noexcept {
   }
 }
 
-void TaskCore::detach_from_loop() noexcept {
-  registered_ = false;
-  loop = nullptr;
+void TaskCore::forget_waiter() noexcept {
+  if (fut_waiter_) std::exchange(fut_waiter_, nullptr)->release();
 }
+
+void TaskCore::detach_from_loop() noexcept { loop = nullptr; }
 
 void TaskCore::last_release() noexcept {
   try {

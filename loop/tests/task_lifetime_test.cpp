@@ -53,8 +53,10 @@ TYPED_TEST(TaskLifetimeTest, EXC10_APendingTaskDroppedAtCloseIsReported) {
   EXPECT_EQ(alive, 1);  // the loop keeps it: its future's callback refers to it
   never = Future<int>{};
   EXPECT_TRUE(calls.empty());
-  this->loop->close();  // the frame goes, and with it the last reference to the task
+  this->loop->close();  // the frame goes; the task and the future it awaits still hold each other
   EXPECT_EQ(alive, 0);
+  EXPECT_TRUE(calls.empty());
+  this->loop.reset();  // as Python's collector would, the loop's end breaks that last cycle
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0].message, "Task was destroyed but it is pending!");
   EXPECT_EQ(calls[0].keys(), (std::vector<std::string>{"message", "task"}));
@@ -84,7 +86,7 @@ TYPED_TEST(TaskLifetimeTest, RunUntilCompletesOwnTaskIsNotReportedWhenStoppedAnd
   EXPECT_TRUE(this->log()->messages().empty());  // _log_destroy_pending = False (RUN-08)
 }
 
-TYPED_TEST(TaskLifetimeTest, TasksAwaitingEachOtherInACycleOfReferencesAreFreedAtClose) {
+TYPED_TEST(TaskLifetimeTest, TasksAwaitingEachOtherInACycleOfReferencesAreFreedWithTheLoop) {
   int alive = 0;
   auto waits = [&](Future<int> f) -> Coro<int> {
     Alive a(&alive);
@@ -104,7 +106,23 @@ TYPED_TEST(TaskLifetimeTest, TasksAwaitingEachOtherInACycleOfReferencesAreFreedA
   b = Task<int>{};
   this->loop->close();
   EXPECT_EQ(alive, 0);
+  this->loop.reset();
   EXPECT_EQ(this->log()->messages().size(), 3u);  // each reported once
+}
+
+TYPED_TEST(TaskLifetimeTest, CLS09_CancellingATaskAfterCloseReachesItsFutureWhichRaises) {
+  Future<int> f = this->loop->template create_future<int>();
+  Task<int> t = this->loop->create_task(holds(nullptr, f));
+  this->run_iterations(1);
+  this->loop->close();
+  try {
+    t.cancel();
+    ADD_FAILURE() << "no exception";
+  } catch (const RuntimeError& e) {
+    EXPECT_STREQ(e.what(), "Event loop is closed");  // from the future's call_soon
+  }
+  EXPECT_TRUE(f.cancelled());
+  EXPECT_EQ(t.cancelling(), 1u);
 }
 
 TYPED_TEST(TaskLifetimeTest, TasksThatOutliveTheirLoopReportToTheLog) {

@@ -280,6 +280,21 @@ TYPED_TEST(TaskTest, DBG05_TasksRecordWhereTheyWereCreatedInDebugMode) {
   this->run(t);
 }
 
+TYPED_TEST(TaskTest, DBG02_ASlowTaskStepIsLoggedAsTheTask) {
+  this->loop->set_debug(true);
+  auto slow = [&]() -> Coro<void> {
+    this->backend.block(0.15);
+    co_return;
+  };
+  this->run(this->loop->create_task(slow(), "slow"));
+  std::vector<std::string> slow_lines;
+  for (const std::string& m : this->log()->messages())
+    if (m.rfind("Executing ", 0) == 0) slow_lines.push_back(m);
+  ASSERT_EQ(slow_lines.size(), 1u);
+  EXPECT_EQ(slow_lines[0].rfind("Executing <Task finished name='slow' coro=<", 0), 0u) << slow_lines[0];
+  EXPECT_NE(slow_lines[0].find(" took 0.1"), std::string::npos) << slow_lines[0];
+}
+
 TYPED_TEST(TaskTest, AwaitingACoroutineRunsItInlineAndReusingItFails) {
   auto body = [&]() -> Coro<int> {
     Coro<int> c = answer();

@@ -22,6 +22,9 @@ struct CallbackOps {
   void (*destroy)(void* storage) noexcept;
   // Appends "name(arg1, arg2)" as _format_callback does.
   void (*describe)(const void* storage, std::string& out);
+  // What stands for the whole handle in debug logs, when it is not the handle's own repr:
+  // a task's step shows as the task (base_events._format_handle). Null for plain callbacks.
+  void (*format_handle)(const void* storage, std::string& out);
 };
 
 // The callable's display name: a member `name()` if it has one, the wrapped callable's name for
@@ -50,6 +53,12 @@ struct Bound {
     describe_args(out, std::index_sequence_for<Args...>{});
     out += ')';
   }
+  static constexpr bool kFormatsHandle = requires(const F& f) {
+    { f.handle_repr() } -> std::convertible_to<std::string>;
+  };
+  void format_handle(std::string& out) const {
+    if constexpr (kFormatsHandle) out += fn.handle_repr();
+  }
 
   template <std::size_t... I>
   void describe_args(std::string& out, std::index_sequence<I...>) const {
@@ -69,7 +78,11 @@ struct InlineOps {
   static void describe(const void* s, std::string& out) {
     std::launder(static_cast<const B*>(s))->describe(out);
   }
-  static constexpr CallbackOps ops{&invoke, &destroy, &describe};
+  static void format_handle(const void* s, std::string& out) {
+    std::launder(static_cast<const B*>(s))->format_handle(out);
+  }
+  static constexpr CallbackOps ops{&invoke, &destroy, &describe,
+                                   B::kFormatsHandle ? &format_handle : nullptr};
 };
 
 template <class B>
@@ -78,7 +91,9 @@ struct HeapOps {
   static void invoke(void* s) { (*get(s))(); }
   static void destroy(void* s) noexcept { delete get(s); }
   static void describe(const void* s, std::string& out) { get(s)->describe(out); }
-  static constexpr CallbackOps ops{&invoke, &destroy, &describe};
+  static void format_handle(const void* s, std::string& out) { get(s)->format_handle(out); }
+  static constexpr CallbackOps ops{&invoke, &destroy, &describe,
+                                   B::kFormatsHandle ? &format_handle : nullptr};
 };
 
 // Constructs the bound callback in `storage` and returns its operations.

@@ -39,10 +39,15 @@ class TaskCore : public FutureCore {
   // "main() running at file:line" / "main() done, defined at file:line".
   std::string coro_repr() const;
 
-  // Destroys the frame of a task that will never run again (its loop closed), releasing what
-  // it awaits: this breaks the cycle task -> frame -> future -> callback -> task.
+  // Destroys the frame of a task that will never run again (its loop closed), and with it
+  // what the frame holds: other tasks and futures, which may refer back to this one. The
+  // future it awaits stays (cancel() still reaches it, as in CPython).
   void drop_frame() noexcept;
-  // The loop is being destroyed: reports go to the log from now on.
+  // The loop is being destroyed: the awaited future is let go (it may hold the last reference
+  // to this task through its wakeup callback), the task leaves the loop's list, and reports go
+  // to the log from then on.
+  void forget_waiter() noexcept;
+  void unregistered() noexcept { registered_ = false; }
   void detach_from_loop() noexcept;
 
   // Set by an await that suspends (yield_to_task).
