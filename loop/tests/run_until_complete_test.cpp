@@ -65,6 +65,18 @@ TYPED_TEST(RunUntilCompleteTest, RUN08_ACoroutineIsWrappedInATaskByTheFactory) {
   EXPECT_EQ(made[0].rfind("Task-", 0), 0u);
 }
 
+template <class A>
+concept Runnable = requires(EventLoop& loop, A a) { loop.run_until_complete(std::move(a)); };
+
+TYPED_TEST(RunUntilCompleteTest, RUN09_OnlyFuturesTasksAndCoroutinesCanBeRun) {
+  // CPython raises TypeError('An asyncio.Future, a coroutine or an awaitable is required') at
+  // run time; in C++ anything else does not compile.
+  static_assert(!Runnable<std::string>);
+  static_assert(!Runnable<int>);
+  static_assert(Runnable<Future<int>> && Runnable<Task<int>> && Runnable<Coro<int>>);
+  EXPECT_EQ(this->run(seven()), 7);
+}
+
 TYPED_TEST(RunUntilCompleteTest, RUN10_AFutureOfAnotherLoopIsRefused) {
   EventLoop other(this->backend.seams());
   Future<int> foreign = other.template create_future<int>();
