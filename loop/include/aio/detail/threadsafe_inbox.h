@@ -46,13 +46,17 @@ class ThreadsafeInbox {
     pending_.store(false, std::memory_order_relaxed);
   }
 
-  // From now on post() fails. Releases what was never drained.
+  // From now on post() fails. Releases what was never drained, and the selector (what holds
+  // the inbox, such as work still queued in an executor, must not keep the selector alive:
+  // in the simulator that would be a cycle through the world's own schedule).
   void close() noexcept {
     std::vector<HandleState*> dropped;
+    std::shared_ptr<Selector> selector;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       closed_ = true;
       dropped.swap(queue_);
+      selector.swap(selector_);
       pending_.store(false, std::memory_order_relaxed);
     }
     for (HandleState* h : dropped) release(h);
