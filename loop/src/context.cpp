@@ -7,8 +7,6 @@ namespace aio::detail {
 
 namespace {
 
-thread_local ContextData thread_base_context;
-thread_local ContextData* thread_current_context = nullptr;
 std::atomic<std::uint64_t> var_ids{0};
 
 template <class Vars>
@@ -19,15 +17,13 @@ auto lower_bound(Vars& vars, std::uint64_t var) {
 
 }  // namespace
 
-ContextData& current_context() noexcept {
-  ContextData* current = thread_current_context;
-  return current ? *current : thread_base_context;
+ContextData& thread_base_context() noexcept {
+  thread_local ContextData base;
+  return base;
 }
 
-ContextData* swap_current_context(ContextData* data) noexcept {
-  ContextData* previous = &current_context();
-  thread_current_context = data;
-  return previous;
+void throw_context_already_entered() {
+  throw RuntimeError("cannot enter context: <Context object> is already entered");
 }
 
 std::uint64_t next_var_id() noexcept { return var_ids.fetch_add(1, std::memory_order_relaxed) + 1; }
@@ -60,19 +56,6 @@ VarsPtr without_var(const VarsPtr& vars, std::uint64_t var) {
 VarsPtr captured_vars_slow() {
   const VarsPtr& vars = current_context().vars;
   return vars && !vars->entries.empty() ? vars : VarsPtr{};
-}
-
-EnteredContext::EnteredContext(ContextData& data) : data_(data) {
-  if (data.vars) tls_context_used = true;
-  if (data.entered)
-    throw RuntimeError("cannot enter context: <Context object> is already entered");
-  data.entered = true;
-  previous_ = swap_current_context(&data);
-}
-
-EnteredContext::~EnteredContext() {
-  data_.entered = false;
-  thread_current_context = previous_ == &thread_base_context ? nullptr : previous_;
 }
 
 }  // namespace aio::detail

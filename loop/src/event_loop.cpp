@@ -178,15 +178,9 @@ void EventLoop::enqueue_threadsafe(detail::HandleState* h) {
 
 void EventLoop::drain_threadsafe() noexcept { inbox_->drain(ready_); }
 
-void EventLoop::enter_task(detail::TaskCore* task) {
-  if (current_task_ != nullptr)
-    throw RuntimeError("Cannot enter into task " + task->repr() + " while another task " +
-                       current_task_->repr() + " is being executed.");
-  current_task_ = task;
-}
-
-void EventLoop::leave_task(detail::TaskCore* task) noexcept {
-  if (current_task_ == task) current_task_ = nullptr;
+void EventLoop::throw_entering_task(detail::TaskCore* task) const {
+  throw RuntimeError("Cannot enter into task " + task->repr() + " while another task " +
+                     current_task_->repr() + " is being executed.");
 }
 
 void EventLoop::register_task(detail::TaskCore* task) noexcept {

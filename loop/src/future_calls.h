@@ -50,16 +50,19 @@ struct TaskStep {
   std::string handle_repr() const { return task->repr(); }
 };
 
-// Queues every callback of `list` with call_soon, in order, passing `future` (ORD-15). If the
-// loop refuses (closed, CLS-09), the rest are dropped with the list and the error propagates.
+// Queues every callback of `list` with call_soon, in order, passing `future` (ORD-15); a task's
+// wakeup goes through the task's own handle. If the loop refuses (closed, CLS-09), the rest are
+// dropped with the list and the error propagates.
 inline void schedule_on(EventLoop& loop, FutureCore& future, DoneCallbacks& list) {
-  for (std::size_t i = 0; i < list.size(); ++i) {
+  const std::size_t n = list.size();
+  for (std::size_t i = 0; i < n; ++i) {
     DoneCallback cb = std::exchange(list[i], DoneCallback{});
     if (cb.task)
-      loop.call_soon_internal(TaskWakeup{CoreRef::adopt(cb.task)}, FutureArg{CoreRef(&future)});
+      cb.task->schedule_wakeup(future, CoreRef::adopt(cb.task));
     else
       loop.call_soon_internal(RunBox(cb.box), FutureArg{CoreRef(&future)});
   }
+  list.forget_taken();
 }
 
 }  // namespace aio::detail

@@ -21,17 +21,13 @@ void release_callback(DoneCallback& cb) noexcept {
   cb = DoneCallback{};
 }
 
-void DoneCallbacks::push_back(DoneCallback cb) {
-  if (size_ == 0) {
-    first_ = cb;
-  } else {
-    try {
-      if (!rest_) rest_ = std::make_unique<std::vector<DoneCallback>>();
-      rest_->push_back(cb);
-    } catch (...) {
-      release_callback(cb);
-      throw;
-    }
+void DoneCallbacks::push_back_more(DoneCallback cb) {
+  try {
+    if (!rest_) rest_ = std::make_unique<std::vector<DoneCallback>>();
+    rest_->push_back(cb);
+  } catch (...) {
+    release_callback(cb);
+    throw;
   }
   ++size_;
 }
@@ -102,11 +98,11 @@ std::exception_ptr FutureCore::make_cancelled_error() {
   return std::make_exception_ptr(CancelledError(cancel_message()));
 }
 
-void FutureCore::check_result() {
+void FutureCore::raise_result() {
   if (status == FutureStatus::cancelled) std::rethrow_exception(make_cancelled_error());
   if (status != FutureStatus::finished) throw InvalidStateError("Result is not set.");
   log_traceback = false;
-  if (error) std::rethrow_exception(error);
+  std::rethrow_exception(error);
 }
 
 std::exception_ptr FutureCore::exception() {
@@ -116,10 +112,10 @@ std::exception_ptr FutureCore::exception() {
   return error;
 }
 
-void FutureCore::check_settable(const char* operation) const {
+void FutureCore::raise_not_settable(const char* operation) const {
   if (is_task)
     throw RuntimeError(std::string("Task does not support ") + operation + " operation");
-  if (status != FutureStatus::pending) throw InvalidStateError("invalid state");
+  throw InvalidStateError("invalid state");
 }
 
 void FutureCore::finish_with_result() {

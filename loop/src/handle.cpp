@@ -1,6 +1,7 @@
 // Handle and TimerHandle: allocation, cancellation, repr (events.py: Handle, TimerHandle).
 #include "aio/handle.h"
 
+#include "aio/detail/future_core.h"
 #include "aio/event_loop.h"
 #include "aio/exception_context.h"
 #include "handle_pool.h"
@@ -36,6 +37,15 @@ HandleState* allocate_handle(HandleKind kind, bool shared) {
 }
 
 void destroy_handle(HandleState* s) noexcept {
+  if (s->kind == HandleKind::task_step) {
+    // Not allocated: it lives in its task, which it lets go of now (and which may go with it).
+    FutureCore* task = static_cast<TaskStepHandle*>(s)->task;
+    drop_callback(s);
+    delete kept_repr(s);
+    s->has_repr = false;
+    task->release();
+    return;
+  }
   if (accounting) live_handles.fetch_sub(1, std::memory_order_relaxed);
   drop_callback(s);
   delete kept_repr(s);

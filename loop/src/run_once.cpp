@@ -29,7 +29,7 @@ void EventLoop::run_once() {
   drain_threadsafe_if_pending();
 
   // 4. Queue I/O callbacks (ORD-17/18).
-  process_events();
+  if (!events_.empty()) process_events();
 
   // 5. Queue due timers: when < now + resolution (ORD-06), after everything else (ORD-05).
   // (Without timers there is nothing to compare the time with: the clock is not read.)

@@ -30,8 +30,50 @@ bool is_base_exception(const std::exception_ptr& error) noexcept {
 
 }  // namespace
 
+namespace {
+
+// What a task's own handle runs: a step, or the wakeup from the future it awaited.
+struct StepCall {
+  TaskCore* task;  // the handle holds the reference
+  std::exception_ptr exc;
+  CoreRef wakeup_from;
+  void operator()() {
+    if (wakeup_from)
+      task->wakeup(*wakeup_from.get());
+    else
+      task->step(std::exchange(exc, nullptr));
+  }
+  const char* name() const noexcept { return wakeup_from ? "Task.task_wakeup" : "Task.task_step"; }
+  std::string handle_repr() const { return task->repr(); }
+};
+
+}  // namespace
+
+template <class Call>
+bool TaskCore::queue_own_handle(Call&& call) {
+  TaskStepHandle& h = step_handle_;
+  if (h.refs != 0) return false;  // still referenced (a Handle from current_handle())
+  h.ops = emplace_callback(h.storage, std::forward<Call>(call));
+  h.has_callback = true;
+  h.cancelled.store(false, std::memory_order_relaxed);
+  h.running = false;
+  h.debug = loop->get_debug();
+  add_ref();  // held while the handle is referenced
+  h.refs = 1;
+  loop->push_internal(&h);
+  return true;
+}
+
 void TaskCore::schedule_step(std::exception_ptr exc) {
-  loop->call_soon_internal(TaskStep{CoreRef(this), std::move(exc)});
+  loop->check_schedulable();
+  if (!queue_own_handle(StepCall{this, exc, CoreRef{}}))
+    loop->call_soon_internal(TaskStep{CoreRef(this), std::move(exc)});
+}
+
+void TaskCore::schedule_wakeup(FutureCore& future, CoreRef self) {
+  loop->check_schedulable();
+  if (!queue_own_handle(StepCall{this, nullptr, CoreRef(&future)}))
+    loop->call_soon_internal(TaskWakeup{std::move(self)}, FutureArg{CoreRef(&future)});
 }
 
 void TaskCore::wakeup(FutureCore& future) {
@@ -54,7 +96,7 @@ void TaskCore::step(std::exception_ptr exc) {
   }
   if (fut_waiter_) std::exchange(fut_waiter_, nullptr)->release();
   if (!top_) return;  // the frame was dropped (the loop closed): nothing can run
-  CoreRef keep(this);  // the step may drop every other reference to its task
+  // (The handle running this step holds a reference to the task.)
   loop->enter_task(this);
   struct Leave {
     TaskCore* task;
@@ -74,7 +116,7 @@ void TaskCore::run_coroutine(std::exception_ptr exc) {
   EnteredContext entered(context);
   TaskCore* previous = std::exchange(tls_current_task, this);
   has_yielded = false;
-  tls_throw_in = std::move(exc);
+  tls_throw_in = exc ? &exc : nullptr;
   std::exchange(resume_point, {}).resume();
   tls_throw_in = nullptr;
   tls_current_task = previous;

@@ -45,10 +45,20 @@ struct ContextData {
   bool entered = false;
 };
 
+// The context a thread is in when nothing else was entered.
+ContextData& thread_base_context() noexcept;
+// The context entered in this thread; null while it is the thread's base context.
+inline thread_local ContextData* tls_current_context = nullptr;
+
 // The calling thread's current context (never null).
-ContextData& current_context() noexcept;
-// Makes `data` current; returns the previous one.
-ContextData* swap_current_context(ContextData* data) noexcept;
+inline ContextData& current_context() noexcept {
+  ContextData* current = tls_current_context;
+  return current ? *current : thread_base_context();
+}
+// Makes `data` current (null: the base context); returns the previous one, to restore.
+inline ContextData* swap_current_context(ContextData* data) noexcept {
+  return std::exchange(tls_current_context, data);
+}
 
 // True once this thread set a ContextVar or entered a context holding variables: until then
 // every context it could be in is empty, and capturing one costs nothing.
@@ -81,11 +91,21 @@ VarsPtr with_var(const VarsPtr& vars, std::uint64_t var, std::shared_ptr<const v
 VarsPtr without_var(const VarsPtr& vars, std::uint64_t var);
 std::uint64_t next_var_id() noexcept;
 
+[[noreturn]] void throw_context_already_entered();
+
 // Enters `data` for the lifetime of the scope (Context.run's try/finally).
 class EnteredContext {
  public:
-  explicit EnteredContext(ContextData& data);
-  ~EnteredContext();
+  explicit EnteredContext(ContextData& data) : data_(data) {
+    if (data.vars) tls_context_used = true;
+    if (data.entered) throw_context_already_entered();
+    data.entered = true;
+    previous_ = swap_current_context(&data);
+  }
+  ~EnteredContext() {
+    data_.entered = false;
+    tls_current_context = previous_;
+  }
   EnteredContext(const EnteredContext&) = delete;
   EnteredContext& operator=(const EnteredContext&) = delete;
 

@@ -35,14 +35,18 @@ namespace detail {
 class TaskCore;
 class FutureCore;
 
-// The task being stepped on this thread, and the exception its step throws in.
+// The task being stepped on this thread, and where the exception its step throws in is (in
+// the step's frame; null when the step throws nothing). Plain pointers: thread_locals with
+// destructors cost a guard on every access.
 inline thread_local TaskCore* tls_current_task = nullptr;
-inline thread_local std::exception_ptr tls_throw_in = nullptr;
+inline thread_local std::exception_ptr* tls_throw_in = nullptr;
 
-// Raises the exception the task step throws into the coroutine, if any.
+// Raises the exception the task step throws into the coroutine, if any (once).
 inline void take_throw_in() {
-  if (tls_throw_in) [[unlikely]]
-    std::rethrow_exception(std::exchange(tls_throw_in, nullptr));
+  if (std::exception_ptr* in = tls_throw_in) [[unlikely]] {
+    tls_throw_in = nullptr;
+    if (*in) std::rethrow_exception(std::exchange(*in, nullptr));
+  }
 }
 
 // Told by an await that suspends: the task resumes `where` once `future` is done (or, for a

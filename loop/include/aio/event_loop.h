@@ -309,10 +309,23 @@ class EventLoop {
   // captured, no Handle made. Checks as call_soon does (CLS-09, DBG-03).
   template <class F, class... Args>
   void call_soon_internal(F&& cb, Args&&... args);
+  // Internal: call_soon's checks, then queues a handle made elsewhere (a task's own).
+  void check_schedulable() const {
+    check_closed();
+    if (get_debug()) check_thread();
+  }
+  void push_internal(detail::HandleState* h) { push_ready(h); }
   // Internal: the task being stepped (asyncio's _current_tasks[loop]) and the loop's tasks.
   detail::TaskCore* current_task() const noexcept { return current_task_; }
-  void enter_task(detail::TaskCore* task);
-  void leave_task(detail::TaskCore* task) noexcept;
+  void enter_task(detail::TaskCore* task) {
+    if (current_task_ != nullptr) [[unlikely]]
+      throw_entering_task(task);
+    current_task_ = task;
+  }
+  void leave_task(detail::TaskCore* task) noexcept {
+    if (current_task_ == task) current_task_ = nullptr;
+  }
+  [[noreturn]] void throw_entering_task(detail::TaskCore* task) const;
   void register_task(detail::TaskCore* task) noexcept;
   void unregister_task(detail::TaskCore* task) noexcept;
   detail::TaskCore* first_task() const noexcept { return tasks_head_; }

@@ -64,7 +64,20 @@ class DoneCallbacks {
   const DoneCallback& operator[](std::size_t i) const noexcept {
     return i == 0 ? first_ : (*rest_)[i - 1];
   }
-  void push_back(DoneCallback cb);
+  void push_back(DoneCallback cb) {
+    if (size_ == 0) {
+      first_ = cb;
+      size_ = 1;
+    } else {
+      push_back_more(cb);
+    }
+  }
+  void push_back_more(DoneCallback cb);
+  // Forgets entries whose ownership was moved out (schedule_on takes them one by one).
+  void forget_taken() noexcept {
+    size_ = 0;
+    if (rest_) rest_->clear();
+  }
   // Removes the entries for which `pred` is true (releasing them); returns how many.
   template <class Pred>
   std::size_t remove_if(Pred pred);
@@ -120,7 +133,11 @@ class FutureCore {
   std::exception_ptr make_cancelled_error();
   // What result() checks before it returns the value: raises CancelledError, InvalidStateError
   // ("Result is not set.") or the exception; marks the exception retrieved (FUT-01).
-  void check_result();
+  void check_result() {
+    if (status != FutureStatus::finished || error) [[unlikely]]
+      raise_result();
+  }
+  [[noreturn]] void raise_result();
   // Future.exception() (FUT-01, CAN-10).
   std::exception_ptr exception();
   // set_result's tail: the value is in place; FINISHED, then the callbacks (FUT-02, CLS-09).
@@ -128,7 +145,11 @@ class FutureCore {
   // Future.set_exception (FUT-02, FUT-03).
   void set_exception(std::exception_ptr error);
   // "invalid state" unless pending; "Task does not support set_... operation" for a task.
-  void check_settable(const char* operation) const;
+  void check_settable(const char* operation) const {
+    if (is_task || status != FutureStatus::pending) [[unlikely]]
+      raise_not_settable(operation);
+  }
+  [[noreturn]] void raise_not_settable(const char* operation) const;
 
   // add_done_callback: queued at once if done (ORD-16), else kept in order.
   void add_callback(DoneCallback cb);

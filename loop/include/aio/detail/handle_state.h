@@ -21,7 +21,9 @@ class EventLoop;
 
 namespace aio::detail {
 
-enum class HandleKind : std::uint8_t { handle, timer };
+// handle: call_soon's and the fd callbacks'; timer: call_later/call_at's (a TimerState);
+// task_step: the one handle a task keeps for its own steps (a TaskStepHandle inside the task).
+enum class HandleKind : std::uint8_t { handle, timer, task_step };
 
 // One cache line for a call_soon handle: the header, then the bound callback inline.
 struct HandleState {
@@ -51,6 +53,15 @@ struct HandleState {
 struct TimerState : HandleState {
   EventLoop* loop = nullptr;  // valid while `scheduled`; never dereferenced otherwise
   double when = 0.0;
+};
+
+class FutureCore;
+
+// The handle embedded in each task for its steps and wakeups: a task has at most one queued at a
+// time, so it is reused rather than allocated (tasks.py makes a Handle per step). While
+// referenced (refs > 0) it holds a reference to its task.
+struct TaskStepHandle : HandleState {
+  FutureCore* task = nullptr;  // its owner
 };
 
 inline TimerState* as_timer(HandleState* s) noexcept { return static_cast<TimerState*>(s); }

@@ -10,6 +10,7 @@
 #include "aio/context.h"
 #include "aio/coro.h"
 #include "aio/detail/future_state.h"
+#include "aio/detail/handle_state.h"
 
 namespace aio::detail {
 
@@ -27,6 +28,9 @@ class TaskCore : public FutureCore {
   void step(std::exception_ptr exc);
   // Task.__wakeup: the awaited future is done; step with its exception, if any.
   void wakeup(FutureCore& future);
+  // Queues __wakeup(future) with call_soon: `future`'s done callback for this task. `self`
+  // is the reference that callback held.
+  void schedule_wakeup(FutureCore& future, CoreRef self);
 
   bool cancel(std::optional<std::string> msg) override;  // CAN-11, CAN-13
   std::uint32_t cancelling() const noexcept { return num_cancels_requested_; }
@@ -68,6 +72,9 @@ class TaskCore : public FutureCore {
 
  private:
   void schedule_step(std::exception_ptr exc);
+  // Queues the task's own step handle with `call` (see TaskStepHandle); false if it is in use.
+  template <class Call>
+  bool queue_own_handle(Call&& call);
   void run_coroutine(std::exception_ptr exc);
   void after_return();
   void after_yield();
@@ -84,6 +91,7 @@ class TaskCore : public FutureCore {
   ContextData own_context_;
   bool registered_ = false;
   bool coro_finished_ = false;  // it returned or raised (a frame dropped at close did not)
+  TaskStepHandle step_handle_;  // reused for every step and wakeup
 };
 
 template <class T>
