@@ -50,6 +50,7 @@ Coverage compute_coverage(const Corpus& corpus, const std::vector<CatalogueRule>
   } catch (const LoadError& e) {
     c.problems.push_back(e.what());
   }
+  const bool reasons_read = c.problems.empty();
   std::set<std::string> used;
   for (const auto& rule : catalogue) {
     RuleCoverage rc{rule, cited.count(rule.id) ? cited[rule.id] : std::vector<std::string>{}, {}};
@@ -64,7 +65,7 @@ Coverage compute_coverage(const Corpus& corpus, const std::vector<CatalogueRule>
           used.insert(pat);
           if (pat == rule.id) break;  // an exact entry wins over an area pattern
         }
-      if (rc.reason.empty()) c.problems.push_back(rule.id + " (" + rule.summary + ") has no scenario and no reason in " + reasons_path);
+      if (rc.reason.empty() && reasons_read) c.problems.push_back(rule.id + " (" + rule.summary + ") has no scenario and no reason in " + reasons_path);
     }
     c.rules.push_back(std::move(rc));
   }

@@ -163,6 +163,13 @@ class Worker {
   std::string last_start_error_;
 };
 
+SessionOptions worker_session(const RunConfig& c, int index);
+
+std::unique_ptr<Session> new_session(const RunConfig& c, int index) {
+  if (c.session_factory) return c.session_factory(index);
+  return make_session(c.adapter, worker_session(c, index));
+}
+
 SessionOptions worker_session(const RunConfig& c, int index) {
   SessionOptions o = c.session;
   o.seed = c.seed;
@@ -195,7 +202,7 @@ RunOutput run_corpus(const Corpus& corpus, const RunConfig& c) {
   Json ready;
   std::unique_ptr<Session> first;
   try {
-    first = make_session(c.adapter, worker_session(c, 1));
+    first = new_session(c, 1);
     ready = first->start();
   } catch (const std::exception& e) {
     out.errors.push_back(e.what());
@@ -227,7 +234,7 @@ RunOutput run_corpus(const Corpus& corpus, const RunConfig& c) {
     workers.push_back(std::make_unique<Worker>(c, 1, std::move(first)));
     for (int i = 2; i <= n; ++i) {
       try {
-        workers.push_back(std::make_unique<Worker>(c, i, make_session(c.adapter, worker_session(c, i))));
+        workers.push_back(std::make_unique<Worker>(c, i, new_session(c, i)));
       } catch (const std::exception& e) {
         out.errors.push_back(e.what());
         break;

@@ -37,7 +37,8 @@ Mark to_mark(const YAML::Mark& m) { return Mark{m.line + 1, m.column + 1}; }
 class Recorder : public YAML::EventHandler {
  public:
   std::vector<Event> events;
-  void OnDocumentStart(const YAML::Mark&) override {}
+  Mark doc_start;
+  void OnDocumentStart(const YAML::Mark& m) override { doc_start = to_mark(m); }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& m, YAML::anchor_t) override { add(Event::kNull, m); }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { add(Event::kAlias, m); }
@@ -182,7 +183,8 @@ LoadedYaml load_yaml_text(const std::string& text, const std::string& filename) 
     if (!parser.HandleNextDocument(rec)) throw LoadError(filename + ":1:1: the file is empty");
     Recorder second;
     if (parser.HandleNextDocument(second))
-      throw LoadError(filename + ": YAML syntax error: expected a single document in the stream");
+      throw LoadError(where(filename, second.doc_start) +
+                      ": YAML syntax error: expected a single document in the stream");
   } catch (const YAML::Exception& e) {
     throw LoadError(where(filename, to_mark(e.mark)) + ": YAML syntax error: " + e.msg);
   }

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,9 @@ struct RunConfig {
   std::string stderr_dir;           // where adapters' stderr logs go; empty: discarded
   bool progress = false;            // a progress line on stderr
   std::vector<std::string> argv;    // the command line, for the metadata
+  // Makes worker k's session (k from 1); default: make_session(adapter, ...). Lets a
+  // program embedding loopcheck_core (or a test) run an Adapter of its own.
+  std::function<std::unique_ptr<Session>(int worker)> session_factory;
 };
 
 struct RunOutput {
