@@ -28,19 +28,22 @@ std::string expectations_path(const std::string& root, const std::string& implem
   return root + "/conformance/expectations/" + implementation + ".yaml";
 }
 
-Expectations load_expectations(const std::string& path, bool must_exist) {
+Expectations load_expectations(const std::string& file, bool must_exist, const std::string& display) {
   Expectations out;
+  const std::string path = display.empty() ? file : display;
   out.path = path;
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
+  if (!std::filesystem::exists(file, ec)) {
     if (must_exist) out.errors.push_back(path + ": cannot read the file");
     return out;
   }
   LoadedYaml y;
   try {
-    y = load_yaml_file(path);
+    y = load_yaml_file(file);
   } catch (const LoadError& e) {
-    out.errors.push_back(e.what());
+    std::string msg = e.what();
+    if (msg.rfind(file, 0) == 0) msg = path + msg.substr(file.size());
+    out.errors.push_back(msg);
     return out;
   }
   auto at = [&](const Path& p) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <ctime>
 
@@ -35,6 +36,13 @@ void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOC
 
 std::unique_ptr<Subprocess> Subprocess::spawn(const std::vector<std::string>& argv, int stderr_fd,
                                               std::string* error) {
+  // Writing to a child that died must be an error (EPIPE), never the harness's death.
+  static const bool sigpipe_ignored = [] {
+    struct sigaction old {};
+    if (sigaction(SIGPIPE, nullptr, &old) == 0 && old.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
+    return true;
+  }();
+  (void)sigpipe_ignored;
   if (argv.empty()) {
     if (error) *error = "empty command";
     return nullptr;

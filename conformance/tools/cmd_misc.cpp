@@ -119,7 +119,7 @@ int cmd_validate(int argc, char** argv) {
     if (e.path().extension() == ".yaml") exp_files.push_back(e.path().string());
   std::sort(exp_files.begin(), exp_files.end());
   for (const auto& f : exp_files) {
-    Expectations ex = load_expectations(relative_to(f, root), true);
+    Expectations ex = load_expectations(f, true, relative_to(f, root));
     if (ex.errors.empty() && whole_corpus) ex.check_against(corpus);
     ++files;
     for (const auto& e : ex.errors) std::printf("%s\n", e.c_str()), ++bad;

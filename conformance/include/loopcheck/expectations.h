@@ -42,8 +42,10 @@ struct Expectations {
   void check_against(const Corpus& corpus);
 };
 
-// Reads the file; a missing file is an empty set (no error) unless `must_exist`.
-Expectations load_expectations(const std::string& path, bool must_exist = false);
+// Reads the file; a missing file is an empty set (no error) unless `must_exist`. Messages
+// name the file as `display` (default: `path`).
+Expectations load_expectations(const std::string& path, bool must_exist = false,
+                               const std::string& display = "");
 std::string expectations_path(const std::string& root, const std::string& implementation);
 
 // Applies an entry to a checked status: FAIL as listed -> XFAIL, PASS -> XPASS.

@@ -1,6 +1,8 @@
 // A child process speaking JSON lines: stdin and stdout are pipes owned by the harness,
 // stderr goes to a file, and the child leads its own process group so that killing it
-// also kills whatever it started. Every wait has a deadline.
+// also kills whatever it started. Every wait has a deadline. The first spawn sets SIGPIPE
+// to ignored if it was at its default, so that writing to a dead child is an error (EPIPE)
+// and not the death of the harness.
 #pragma once
 
 #include <sys/types.h>
