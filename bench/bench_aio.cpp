@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "aio/event_loop.h"
+#include "aio/aio.h"
 #include "aio/sim/world.h"
 #include "peer_common.h"
 
@@ -166,6 +166,64 @@ Result cross_thread(std::int64_t n, std::uint64_t) {
   return {n, s, {}};
 }
 
+// 6a. n trivial coroutine tasks: created, run, finished; the last one stops the loop.
+Result task_spawn(std::int64_t n, std::uint64_t) {
+  aio::EventLoop& loop = process_loop();
+  std::int64_t count = 0;
+  struct Trivial {
+    static aio::Coro<void> run(aio::EventLoop& l, std::int64_t& c, std::int64_t total) {
+      if (++c == total) l.stop();
+      co_return;
+    }
+  };
+  std::vector<aio::Task<void>> tasks;
+  tasks.reserve(static_cast<std::size_t>(n));
+  Stopwatch sw;
+  for (std::int64_t i = 0; i < n; ++i) tasks.push_back(loop.create_task(Trivial::run(loop, count, n)));
+  loop.run_forever();
+  double s = sw.seconds();
+  check(count == n, count_mismatch("coroutines finished", count, n));
+  std::int64_t done = 0;
+  for (const aio::Task<void>& t : tasks) done += t.done();
+  check(done == n, count_mismatch("tasks done", done, n));
+  return {n, s, {}};
+}
+
+// 6b. Two tasks hand a value back and forth through futures, a new Future per hand-off; n
+// hand-offs in all.
+Result task_pingpong(std::int64_t n, std::uint64_t) {
+  aio::EventLoop& loop = process_loop();
+  const std::int64_t rounds = (n + 1) / 2;
+  std::int64_t handoffs = 0, wrong = 0;
+  aio::Future<std::int64_t> to_pong = loop.create_future<std::int64_t>();
+  aio::Future<std::int64_t> to_ping;
+  auto pinger = [&]() -> aio::Coro<void> {
+    for (std::int64_t i = 0; i < rounds; ++i) {
+      to_ping = loop.create_future<std::int64_t>();
+      to_pong.set_result(i);
+      const std::int64_t v = co_await to_ping;
+      ++handoffs;
+      wrong += v != i;
+    }
+  };
+  auto ponger = [&]() -> aio::Coro<void> {
+    for (std::int64_t i = 0; i < rounds; ++i) {
+      const std::int64_t v = co_await to_pong;
+      ++handoffs;
+      to_pong = loop.create_future<std::int64_t>();
+      to_ping.set_result(v);
+    }
+  };
+  Stopwatch sw;
+  aio::Task<void> a = loop.create_task(pinger());
+  aio::Task<void> b = loop.create_task(ponger());
+  loop.run_until_complete(aio::gather(std::vector<aio::Future<void>>{a, b}));
+  double s = sw.seconds();
+  check(wrong == 0, count_mismatch("values out of order", wrong, 0));
+  check(handoffs == 2 * rounds, count_mismatch("hand-offs", handoffs, 2 * rounds));
+  return {2 * rounds, s, {}};
+}
+
 // 8. The timer workload on virtual time: n timers spread over 24 simulated hours, half
 // cancelled, run to completion. Reports simulated seconds per wall second.
 Result sim_timers(std::int64_t n, std::uint64_t seed) {
@@ -195,9 +253,8 @@ int main(int argc, char** argv) {
           {"timers", {timers, "call_later; TimerHandle.cancel"}},
           {"timer_churn", {timer_churn, "TimerHandle.cancel + call_later"}},
           {"cross_thread", {cross_thread, "call_soon_threadsafe from one std::thread"}},
-          // Coroutine tasks are written elsewhere; their workloads go here when they land.
-          {"task_spawn", {{}, "aio tasks not benchmarked yet"}},
-          {"task_pingpong", {{}, "aio tasks not benchmarked yet"}},
+          {"task_spawn", {task_spawn, "loop.create_task(coro()) x n"}},
+          {"task_pingpong", {task_pingpong, "two tasks; a new Future per hand-off"}},
           {"sim_timers", {sim_timers, "aio::sim::World; timers over 24 simulated hours"}},
       });
 }

@@ -3,10 +3,13 @@
 // "never retrieved" report of __del__.
 #include "aio/detail/future_core.h"
 
+#include "aio/detail/pool_alloc.h"
+
 #include "aio/event_loop.h"
 #include "aio/exception_context.h"
 #include "aio/logging.h"
 #include "future_calls.h"
+#include "handle_pool.h"
 
 namespace aio::detail {
 
@@ -23,7 +26,8 @@ void DoneCallbacks::push_back(DoneCallback cb) {
     first_ = cb;
   } else {
     try {
-      rest_.push_back(cb);
+      if (!rest_) rest_ = std::make_unique<std::vector<DoneCallback>>();
+      rest_->push_back(cb);
     } catch (...) {
       release_callback(cb);
       throw;
@@ -35,17 +39,50 @@ void DoneCallbacks::push_back(DoneCallback cb) {
 DoneCallbacks::DoneCallbacks(DoneCallbacks&& other) noexcept
     : first_(other.first_), rest_(std::move(other.rest_)), size_(other.size_) {
   other.first_ = DoneCallback{};
-  other.rest_.clear();
   other.size_ = 0;
 }
 
 DoneCallbacks DoneCallbacks::take() noexcept { return DoneCallbacks(std::move(*this)); }
 
 void DoneCallbacks::clear() noexcept {
-  for (std::size_t i = 0; i < size_; ++i) release_callback((*this)[i]);
-  rest_.clear();
+  for (std::uint32_t i = 0; i < size_; ++i) release_callback((*this)[i]);
+  if (rest_) rest_->clear();
   size_ = 0;
 }
+
+// ---- allocation ----
+
+// Size classes: 128, 192, 256, 320, 384, 512 bytes (a TaskState is about 300 bytes, a plain
+// future of a small result 128, a trivial coroutine frame under 128).
+void* pool_allocate(std::size_t size) {
+  if (size <= 128) return BlockPool<128>::allocate();
+  if (size <= 192) return BlockPool<192>::allocate();
+  if (size <= 256) return BlockPool<256>::allocate();
+  if (size <= 320) return BlockPool<320>::allocate();
+  if (size <= 384) return BlockPool<384>::allocate();
+  if (size <= 512) return BlockPool<512>::allocate();
+  return ::operator new(size);
+}
+
+void pool_deallocate(void* p, std::size_t size) noexcept {
+  if (size <= 128)
+    BlockPool<128>::deallocate(p);
+  else if (size <= 192)
+    BlockPool<192>::deallocate(p);
+  else if (size <= 256)
+    BlockPool<256>::deallocate(p);
+  else if (size <= 320)
+    BlockPool<320>::deallocate(p);
+  else if (size <= 384)
+    BlockPool<384>::deallocate(p);
+  else if (size <= 512)
+    BlockPool<512>::deallocate(p);
+  else
+    ::operator delete(p);
+}
+
+void* FutureCore::operator new(std::size_t size) { return pool_allocate(size); }
+void FutureCore::operator delete(void* p, std::size_t size) noexcept { pool_deallocate(p, size); }
 
 // ---- states ----
 
@@ -55,14 +92,14 @@ bool FutureCore::cancel(std::optional<std::string> msg) {
   log_traceback = false;
   if (status != FutureStatus::pending) return false;
   status = FutureStatus::cancelled;
-  cancel_message = std::move(msg);
+  set_cancel_message(std::move(msg));
   schedule_callbacks();
   return true;
 }
 
 std::exception_ptr FutureCore::make_cancelled_error() {
   if (cancelled_exc) return std::exchange(cancelled_exc, nullptr);
-  return std::make_exception_ptr(CancelledError(cancel_message));
+  return std::make_exception_ptr(CancelledError(cancel_message()));
 }
 
 void FutureCore::check_result() {
@@ -157,8 +194,8 @@ std::string FutureCore::repr_info() const {
       info += ", <" + std::to_string(n - 2) + " more>, " + format_callback(callbacks[n - 1]);
     info += "]";
   }
-  if (debug && source.known())
-    info += std::string(" created at ") + source.file + ":" + std::to_string(source.line);
+  if (debug && source_line != 0)
+    info += std::string(" created at ") + source_file + ":" + std::to_string(source_line);
   return info;
 }
 
@@ -171,7 +208,7 @@ bool FutureCore::unretrieved_report(ExceptionContext& context) const {
   context.message = std::string(class_name()) + " exception was never retrieved";
   context.exception = error;
   context.future = std::make_shared<ReprObject>(repr());  // EXC-08: 'future', tasks too
-  if (debug && source.known()) context.source_traceback = source;
+  if (debug && source_line != 0) context.source_traceback = source();
   return true;
 }
 
@@ -187,10 +224,12 @@ void FutureCore::report(const ExceptionContext& context) const noexcept {
 }
 
 void FutureCore::last_release() noexcept {
-  try {
-    ExceptionContext context;
-    if (unretrieved_report(context)) report(context);
-  } catch (...) {
+  if (log_traceback) [[unlikely]] {
+    try {
+      ExceptionContext context;
+      if (unretrieved_report(context)) report(context);
+    } catch (...) {
+    }
   }
   delete this;
 }

@@ -80,7 +80,7 @@ std::vector<std::exception_ptr> FillExceptions::operator()(
   for (const FutureBase& child : children) {
     FutureCore* c = child.core();
     if (c->cancelled())
-      out.push_back(std::make_exception_ptr(CancelledError(c->cancel_message.value_or(""))));
+      out.push_back(std::make_exception_ptr(CancelledError(c->cancel_message().value_or(""))));
     else
       out.push_back(c->error);
   }

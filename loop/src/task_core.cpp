@@ -14,14 +14,14 @@ std::atomic<std::uint64_t> task_name_counter{0};
 }  // namespace
 
 TaskCore::TaskCore(EventLoop* owner, const std::type_info& type, std::coroutine_handle<> top,
-                   PromiseBase& promise, std::optional<Context> context)
+                   PromiseBase& promise, const std::optional<Context>& context)
     : FutureCore(owner, type, true),
       resume_point(top),
       top_(top),
       promise_(&promise),
       coro_where_(promise.where),
       number_(task_name_counter.fetch_add(1, std::memory_order_relaxed) + 1),
-      explicit_context_(std::move(context)),
+      explicit_context_(context),
       own_context_{explicit_context_ ? VarsPtr{} : current_context().vars} {}
 
 TaskCore::~TaskCore() {
@@ -42,7 +42,7 @@ bool TaskCore::cancel(std::optional<std::string> msg) {
   // 3.11 returns True for every request while pending (CAN-11).
   if (fut_waiter_ && fut_waiter_->cancel(msg)) return true;
   must_cancel_ = true;
-  cancel_message = std::move(msg);  // CAN-13: the last message wins
+  set_cancel_message(std::move(msg));  // CAN-13: the last message wins
   return true;
 }
 
@@ -55,11 +55,11 @@ std::string TaskCore::name() const {
   return name_ ? *name_ : "Task-" + std::to_string(number_);
 }
 
-void TaskCore::set_name(std::string name) { name_ = std::move(name); }
+void TaskCore::set_name(std::string name) { name_ = std::make_unique<std::string>(std::move(name)); }
 
 std::string TaskCore::coro_repr() const {
   std::string out = coro_where_.function && *coro_where_.function ? coro_where_.function : "coroutine";
-  out += top_ ? "() running at " : "() done, defined at ";
+  out += coro_finished_ ? "() done, defined at " : "() running at ";
   out += coro_where_.file;
   out += ":" + std::to_string(coro_where_.line);
   return out;
@@ -98,7 +98,7 @@ void TaskCore::last_release() noexcept {
       ExceptionContext context;  // EXC-10, CLS-12
       context.task = std::make_shared<ReprObject>(repr());
       context.message = "Task was destroyed but it is pending!";
-      if (debug && source.known()) context.source_traceback = source;
+      if (debug && source_line != 0) context.source_traceback = source();
       report(context);
     }
     ExceptionContext unretrieved;  // then Future.__del__

@@ -83,6 +83,7 @@ void TaskCore::run_coroutine(std::exception_ptr exc) {
 // The coroutine returned or raised (coro.send ended with StopIteration or an exception).
 void TaskCore::after_return() {
   std::exception_ptr outcome = promise_->error;
+  coro_finished_ = true;
   struct DropFrame {
     TaskCore* task;
     ~DropFrame() { task->drop_frame(); }  // the frame is freed as soon as the task is done
@@ -90,7 +91,7 @@ void TaskCore::after_return() {
   if (!outcome) {
     if (must_cancel_) {
       must_cancel_ = false;  // CAN-16: cancelled right before the coroutine returned
-      FutureCore::cancel(cancel_message);
+      FutureCore::cancel(cancel_message());
     } else {
       take_result();
       finish_with_result();
@@ -128,7 +129,7 @@ void TaskCore::after_yield() {
     add_ref();
     result->add_callback(DoneCallback{nullptr, this});
     fut_waiter_ = awaited.detach();
-    if (must_cancel_ && fut_waiter_->cancel(cancel_message)) must_cancel_ = false;  // CAN-17
+    if (must_cancel_ && fut_waiter_->cancel(cancel_message())) must_cancel_ = false;  // CAN-17
   }
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // A Selector decorator for tests: forwards to a real or simulated selector and records the
-// timeout of every select() call, so tests can check the loop's timeout rule (ORD-11).
+// timeout of every select() call, so tests can check the loop's timeout rule (ORD-11), and
+// counts wake-ups (THR-03).
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -21,11 +23,15 @@ class RecordingSelector final : public Selector {
     timeouts.push_back(timeout);
     inner_->select(timeout, ready);
   }
-  void wakeup() override { inner_->wakeup(); }
+  void wakeup() override {
+    wakeups.fetch_add(1, std::memory_order_relaxed);
+    inner_->wakeup();
+  }
   std::size_t size() const override { return inner_->size(); }
   void close() override { inner_->close(); }
 
   std::vector<std::optional<double>> timeouts;
+  std::atomic<int> wakeups{0};
 
  private:
   std::shared_ptr<Selector> inner_;

@@ -21,6 +21,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "aio/detail/pool_alloc.h"
 #include "aio/errors.h"
 #include "aio/location.h"
 
@@ -58,6 +59,10 @@ struct PromiseBase {
   bool awaited = false;  // a coroutine object runs once
 
   explicit PromiseBase(Location w) noexcept : where(w) {}
+
+  // Frames come from the loop's size-class pools.
+  static void* operator new(std::size_t size) { return pool_allocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { pool_deallocate(p, size); }
 
   struct InitialAwaiter {
     bool await_ready() const noexcept { return false; }

@@ -206,7 +206,7 @@ Future<T> EventLoop::create_future(Location where) {
   auto* core = new detail::FutureState<T>(this);
   if (get_debug()) {
     core->debug = true;
-    core->source = where;
+    core->set_source(where);
   }
   return Future<T>::adopt(core);
 }

@@ -128,13 +128,13 @@ namespace detail {
 // Builds, starts and returns a task for `frame` (Task(coro, loop=loop, context=context)).
 template <class T>
 Task<T> make_task(EventLoop& loop, std::coroutine_handle<Promise<T>> frame,
-                  std::optional<Context> context, Location where) {
+                  const std::optional<Context>& context, Location where) {
   if (!frame) throw TypeError("a coroutine was expected, got None");  // FUT-09
-  auto* core = new TaskState<T>(&loop, frame, std::move(context));
+  auto* core = new TaskState<T>(&loop, frame, context);
   Task<T> task = Task<T>::adopt(core);
   if (loop.get_debug() && where.known()) {
     core->debug = true;
-    core->source = where;
+    core->set_source(where);
   }
   core->start();  // if call_soon raises, `task` is destroyed pending: EXC-10 reports it
   return task;
@@ -145,16 +145,22 @@ template <class T>
 TaskBase AnyCoro::make(EventLoop& loop, std::coroutine_handle<> frame,
                        std::optional<Context> context, Location where) {
   auto typed = std::coroutine_handle<detail::Promise<T>>::from_address(frame.address());
-  Task<T> task = detail::make_task<T>(loop, typed, std::move(context), where);
+  Task<T> task = detail::make_task<T>(loop, typed, context, where);
   return TaskBase::adopt(static_cast<detail::TaskCore*>(std::move(task).release()));
 }
 
+// gcc 12 reports moving a disengaged std::optional<Context> as a maybe-uninitialized read (a
+// known false positive of its optional/shared_ptr inlining).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 template <class T>
 Task<T> EventLoop::create_task(Coro<T> coro, std::optional<std::string> name,
                                std::optional<Context> context, Location where) {
   check_closed();  // before the factory (FUT-08)
   if (!task_factory_) {
-    Task<T> task = detail::make_task<T>(*this, coro.release(), std::move(context), where);
+    Task<T> task = detail::make_task<T>(*this, coro.release(), context, where);
     if (name) task.set_name(std::move(*name));
     return task;
   }
@@ -164,6 +170,9 @@ Task<T> EventLoop::create_task(Coro<T> coro, std::optional<std::string> name,
   if (name) made.set_name(std::move(*name));
   return Task<T>::adopt(made.release());
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 // The task running on `loop` now (asyncio.current_task), or an empty TaskBase. Without a loop:
 // the running loop; RuntimeError("no running event loop") if none (FUT-10).

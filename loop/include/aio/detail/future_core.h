@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <typeinfo>
@@ -59,9 +60,9 @@ class DoneCallbacks {
  public:
   bool empty() const noexcept { return size_ == 0; }
   std::size_t size() const noexcept { return size_; }
-  DoneCallback& operator[](std::size_t i) noexcept { return i == 0 ? first_ : rest_[i - 1]; }
+  DoneCallback& operator[](std::size_t i) noexcept { return i == 0 ? first_ : (*rest_)[i - 1]; }
   const DoneCallback& operator[](std::size_t i) const noexcept {
-    return i == 0 ? first_ : rest_[i - 1];
+    return i == 0 ? first_ : (*rest_)[i - 1];
   }
   void push_back(DoneCallback cb);
   // Removes the entries for which `pred` is true (releasing them); returns how many.
@@ -74,12 +75,14 @@ class DoneCallbacks {
   DoneCallbacks() = default;
   DoneCallbacks(DoneCallbacks&& other) noexcept;
   DoneCallbacks& operator=(DoneCallbacks&&) = delete;
-  ~DoneCallbacks() { clear(); }
+  ~DoneCallbacks() {
+    if (size_ != 0) clear();
+  }
 
  private:
   DoneCallback first_;
-  std::vector<DoneCallback> rest_;
-  std::size_t size_ = 0;
+  std::unique_ptr<std::vector<DoneCallback>> rest_;  // entries 1..n-1, made on the second add
+  std::uint32_t size_ = 0;
 };
 
 void release_callback(DoneCallback& cb) noexcept;
@@ -143,22 +146,42 @@ class FutureCore {
   // "pending", "cancelled", "finished" and the rest of _future_repr_info.
   std::string repr_info() const;
 
+  // Layout: a FutureState<T> of a small T fits a 128-byte block of the future pool.
   std::uint32_t refs = 1;
   FutureStatus status = FutureStatus::pending;
   const bool is_task;
   bool shared = false;         // atomic reference count (see the header comment)
   bool log_traceback = false;  // an exception was set and not retrieved (EXC-08)
-  bool debug = false;          // made in debug mode: `source` is its creation site (DBG-05)
+  bool debug = false;          // made in debug mode: the source is its creation site (DBG-05)
+  std::uint32_t source_line = 0;
   const std::type_info* result_type;
-  EventLoop* loop;             // null once the loop is gone (tasks only)
-  void* result_slot = nullptr; // the derived class's typed result storage
+  EventLoop* loop;              // null once the loop is gone (tasks only)
+  void* result_slot = nullptr;  // the derived class's typed result storage
   std::exception_ptr error;
   std::exception_ptr cancelled_exc;  // a task's CancelledError, saved for chaining
-  std::optional<std::string> cancel_message;
   DoneCallbacks callbacks;
-  Location source;
+  const char* source_file = nullptr;
+
+  // The message given to cancel() (Python's _cancel_message: None or a string).
+  std::optional<std::string> cancel_message() const {
+    return cancel_message_ ? std::optional<std::string>(*cancel_message_) : std::nullopt;
+  }
+  void set_cancel_message(std::optional<std::string> msg) {
+    cancel_message_ = msg ? std::make_unique<std::string>(std::move(*msg)) : nullptr;
+  }
+  Location source() const noexcept { return Location{source_file ? source_file : "", "", source_line}; }
+  void set_source(Location where) noexcept {
+    source_file = where.file;
+    source_line = where.line;
+  }
+
+  // Futures and tasks come from size-class pools (handle_pool.h's), not the general heap.
+  static void* operator new(std::size_t size);
+  static void operator delete(void* p, std::size_t size) noexcept;
 
  protected:
+  std::unique_ptr<std::string> cancel_message_;
+
   // Builds the "never retrieved" report, if one is due.
   bool unretrieved_report(ExceptionContext& context) const;
   // Sends a report to the loop's handler, or to the log when the loop is gone. Never throws.
@@ -199,8 +222,8 @@ class CoreRef {
 
 template <class Pred>
 std::size_t DoneCallbacks::remove_if(Pred pred) {
-  std::size_t kept = 0, removed = 0;
-  for (std::size_t i = 0; i < size_; ++i) {
+  std::uint32_t kept = 0, removed = 0;
+  for (std::uint32_t i = 0; i < size_; ++i) {
     DoneCallback& cb = (*this)[i];
     if (pred(cb)) {
       release_callback(cb);
@@ -210,7 +233,7 @@ std::size_t DoneCallbacks::remove_if(Pred pred) {
     }
   }
   size_ = kept;
-  rest_.resize(kept > 0 ? kept - 1 : 0);
+  if (rest_) rest_->resize(kept > 0 ? kept - 1 : 0);
   return removed;
 }
 

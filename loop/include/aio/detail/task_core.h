@@ -16,7 +16,7 @@ namespace aio::detail {
 class TaskCore : public FutureCore {
  public:
   TaskCore(EventLoop* owner, const std::type_info& type, std::coroutine_handle<> top,
-           PromiseBase& promise, std::optional<Context> context);
+           PromiseBase& promise, const std::optional<Context>& context);
   ~TaskCore() override;
 
   // Task.__init__'s tail: schedules the first step with call_soon (ORD-14) and joins the
@@ -71,21 +71,22 @@ class TaskCore : public FutureCore {
   PromiseBase* promise_;
   Location coro_where_;
   std::uint64_t number_ = 0;  // Task-<n> when it has no name of its own
-  std::optional<std::string> name_;
+  std::unique_ptr<std::string> name_;  // null: Task-<number_>
   bool must_cancel_ = false;
   std::uint32_t num_cancels_requested_ = 0;
   FutureCore* fut_waiter_ = nullptr;  // holds a reference
   std::optional<Context> explicit_context_;
   ContextData own_context_;
   bool registered_ = false;
+  bool coro_finished_ = false;  // it returned or raised (a frame dropped at close did not)
 };
 
 template <class T>
 class TaskState final : public TaskCore {
  public:
   TaskState(EventLoop* owner, std::coroutine_handle<Promise<T>> frame,
-            std::optional<Context> context)
-      : TaskCore(owner, typeid(T), frame, frame.promise(), std::move(context)) {
+            const std::optional<Context>& context)
+      : TaskCore(owner, typeid(T), frame, frame.promise(), context) {
     result_slot = &slot_;
   }
   void describe_result(std::string& out) const override { slot_.describe(out); }

@@ -1,0 +1,151 @@
+// The library's entry points: describe() (the `ready` answer) and run_scenario() (validate,
+// skip, run, answer with the protocol's result fields).
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <stdexcept>
+#include <tuple>
+#include <vector>
+
+#include "loopcheck/aio_adapter.h"
+#include "model.h"
+#include "run.h"
+#include "validate.h"
+
+#ifndef LOOPCHECK_AIO_VERSION
+#define LOOPCHECK_AIO_VERSION "0.0.0"
+#endif
+
+namespace loopcheck::aio_adapter {
+
+namespace {
+
+// The asyncio version whose semantics aio aims at (the catalogue's: CPython 3.11.2).
+constexpr int kAsyncio[3] = {3, 11, 2};
+constexpr const char* kAsyncioVersion = "3.11";
+constexpr const char* kAdapterVersion = "1.0";
+
+std::vector<std::string> capabilities(const AdapterOptions& options) {
+  std::vector<std::string> caps = all_capabilities();
+  if (options.backend != Backend::sim) caps.erase(std::find(caps.begin(), caps.end(), "virtual_time"));
+  return caps;
+}
+
+std::tuple<int, int, int> version_tuple(const std::string& text) {
+  int v[3] = {0, 0, 0};
+  std::size_t start = 0;
+  for (int i = 0; i < 3 && start <= text.size(); ++i) {
+    std::size_t dot = text.find('.', start);
+    v[i] = std::stoi(text.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return {v[0], v[1], v[2]};
+}
+
+std::string skip_reason(const json& sc, const AdapterOptions& options) {
+  const auto caps = capabilities(options);
+  std::string missing;
+  for (const json& need : sc["needs"])
+    if (std::find(caps.begin(), caps.end(), need.get<std::string>()) == caps.end())
+      missing += (missing.empty() ? "" : ", ") + need.get<std::string>();
+  if (!missing.empty()) return "needs " + missing;
+  const auto here = std::make_tuple(kAsyncio[0], kAsyncio[1], kAsyncio[2]);
+  const std::string this_one = std::string("this is ") + kAsyncioVersion;
+  if (sc.contains("since") && here < version_tuple(sc["since"]))
+    return "holds since Python " + sc["since"].get<std::string>() + "; " + this_one;
+  if (sc.contains("until") && here >= version_tuple(sc["until"]))
+    return "holds until Python " + sc["until"].get<std::string>() + " (exclusive); " + this_one;
+  return "";
+}
+
+std::string platform(const AdapterOptions& options) {
+  struct utsname u {};
+  std::string system = uname(&u) == 0 ? std::string(u.sysname) + " " + u.machine : "unknown";
+  if (options.backend == Backend::sim) return system + ", aio::sim seed " + std::to_string(options.seed);
+  return system + ", epoll";
+}
+
+json answer(const std::string& status, const std::string& message, json trace = json::array(),
+            json final = nullptr) {
+  json out = {{"status", status}, {"trace", std::move(trace)}, {"final", std::move(final)}};
+  if (!message.empty() || status != "done") out["error"] = {{"message", message}};
+  return out;
+}
+
+std::string scenario_name(const json& raw) {
+  if (raw.is_object() && raw.contains("id") && raw["id"].is_string()) return raw["id"].get<std::string>();
+  return "scenario";
+}
+
+json run_valid(const json& sc, const AdapterOptions& options) {
+  const std::string id = sc["id"].get<std::string>();
+  std::unique_ptr<Host> host = make_host(options);
+  Run run(sc, *host);
+  Run::Outcome outcome = run.execute();
+  std::string message = outcome.message.empty() ? "" : id + ": " + outcome.message;
+  json out = answer(outcome.status, message, run.trace_events(), run.final_state());
+  return out;
+}
+
+}  // namespace
+
+Backend parse_backend(const std::string& name) {
+  if (name == "native") return Backend::native;
+  if (name == "sim") return Backend::sim;
+  throw std::invalid_argument("unknown backend '" + name + "' (native, sim)");
+}
+
+const char* backend_name(Backend backend) noexcept { return backend == Backend::sim ? "sim" : "native"; }
+
+json describe(const AdapterOptions& options) {
+  return {{"op", "ready"},
+          {"protocol", kProtocolVersion},
+          {"language", kLanguageVersion},
+          {"adapter", {{"name", "loopcheck-aio-adapter"}, {"version", kAdapterVersion}}},
+          {"implementation",
+           {{"name", "aio"},
+            {"version", LOOPCHECK_AIO_VERSION},
+            {"language", "c++"},
+            {"asyncio_version", kAsyncioVersion},
+            {"platform", platform(options)}}},
+          {"capabilities", capabilities(options)},
+          {"time", options.backend == Backend::sim ? "virtual" : "real"}};
+}
+
+json run_scenario(const json& raw, const AdapterOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string name = scenario_name(raw);
+  json out;
+  try {
+    json sc;
+    try {
+      sc = validate_scenario(raw);
+    } catch (const ScenarioError& e) {
+      out = answer("invalid", name + ": " + e.where() + ": " + e.what());
+      out["error"]["path"] = e.where();
+    }
+    if (out.is_null()) {
+      std::string reason = skip_reason(sc, options);
+      if (!reason.empty()) {
+        out = answer("skipped", name + ": " + reason);
+      } else if (options.chaos) {
+        out = answer("adapter_error", name + ": chaos mode is not available: aio::sim has no chaos mode yet");
+      } else {
+        out = run_valid(sc, options);
+      }
+    }
+  } catch (const std::exception& e) {
+    out = answer("adapter_error", name + ": " + aio::exception_type_name(std::current_exception()) + ": " + e.what());
+  } catch (const Abort& a) {
+    out = answer("adapter_error", name + ": " + a.status + ": " + a.message);
+  } catch (...) {
+    out = answer("adapter_error", name + ": " + aio::describe_exception(std::current_exception()));
+  }
+  out["duration"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return out;
+}
+
+}  // namespace loopcheck::aio_adapter
