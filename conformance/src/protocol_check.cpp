@@ -7,7 +7,10 @@
 namespace loopcheck {
 namespace {
 
-bool str_field(const Json& o, const char* k) { return o.contains(k) && o[k].is_string(); }
+bool str_field(const Json& o, const char* k) { return o.is_object() && o.contains(k) && o[k].is_string(); }
+
+// The string at o[k], or "" (never throws, whatever the answer holds).
+std::string str(const Json& o, const char* k) { return str_field(o, k) ? o[k].get<std::string>() : std::string(); }
 
 std::string check_event(const Json& e, size_t i) {
   const std::string at = "trace event #" + std::to_string(i);
@@ -23,8 +26,8 @@ std::string check_event(const Json& e, size_t i) {
 
 std::string check_ready(const Json& r) {
   if (!r.is_object()) return "the answer is not a JSON object";
-  if (r.value("op", "") == "error") return "the adapter answered with an error: " + r.value("message", "");
-  if (r.value("op", "") != "ready") return "expected {\"op\": \"ready\"}, got " + r.dump().substr(0, 200);
+  if (str(r, "op") == "error") return "the adapter answered with an error: " + str(r, "message");
+  if (str(r, "op") != "ready") return "expected {\"op\": \"ready\"}, got " + r.dump().substr(0, 200);
   if (!r.contains("protocol") || !r["protocol"].is_number_integer()) return "ready: \"protocol\" is not an integer";
   if (r["protocol"].get<long long>() != kProtocolVersion)
     return "ready: protocol " + r["protocol"].dump() + " is not one the harness speaks (1)";
@@ -40,17 +43,17 @@ std::string check_ready(const Json& r) {
   if (!r.contains("capabilities") || !r["capabilities"].is_array()) return "ready: \"capabilities\" is not a list";
   for (const auto& c : r["capabilities"])
     if (!c.is_string()) return "ready: capabilities are strings";
-  if (r.value("time", "") != "virtual" && r.value("time", "") != "real")
+  if (str(r, "time") != "virtual" && str(r, "time") != "real")
     return "ready: \"time\" is virtual or real";
   return {};
 }
 
 std::string check_result(const Json& r, const Json& seq) {
   if (!r.is_object()) return "the answer is not a JSON object";
-  if (r.value("seq", Json()) != seq)
-    return "answer for seq " + r.value("seq", Json()).dump() + ", expected " + seq.dump();
-  if (r.value("op", "") == "error") return {};  // a well-formed refusal; the runner reports it
-  if (r.value("op", "") != "result") return "expected {\"op\": \"result\"}, got op " + r.value("op", Json()).dump();
+  if ((r.contains("seq") ? r["seq"] : Json()) != seq)
+    return "answer for seq " + (r.contains("seq") ? r["seq"] : Json()).dump() + ", expected " + seq.dump();
+  if (str(r, "op") == "error") return {};  // a well-formed refusal; the runner reports it
+  if (str(r, "op") != "result") return "expected {\"op\": \"result\"}, got op " + r.value("op", Json()).dump();
   if (!str_field(r, "status")) return "result: \"status\" is not a string";
   if (!r.contains("trace") || !r["trace"].is_array()) return "result: \"trace\" is not a list";
   for (size_t i = 0; i < r["trace"].size(); ++i)

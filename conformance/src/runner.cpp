@@ -33,20 +33,24 @@ std::vector<const Scenario*> select_scenarios(const Corpus& corpus, const RunCon
 }
 
 Verdict verdict_of(const Scenario& sc, const Json& a, bool virtual_time, double early, double late) {
-  const std::string status = a.value("status", "");
-  const std::string message =
-      a.contains("error") && a["error"].is_object() ? a["error"].value("message", status) : status;
-  if (a.value("op", "") == "error") return {"ERROR", {"the adapter refused the request: " + a.value("message", "")}};
+  auto str = [](const Json& o, const char* k) {
+    return o.is_object() && o.contains(k) && o[k].is_string() ? o[k].get<std::string>() : std::string();
+  };
+  const std::string status = str(a, "status");
+  std::string message = a.contains("error") ? str(a["error"], "message") : std::string();
+  if (message.empty()) message = status;
+  if (str(a, "op") == "error") return {"ERROR", {"the adapter refused the request: " + str(a, "message")}};
   if (status == "skipped") return {"SKIP", {message}};
   if (status == "unsupported") return {"SKIP", {"adapter gap: " + message}};
   if (status == "stalled") return {"TIMEOUT", {message}};
   if (status == "invalid" || status == "adapter_error") return {"ERROR", {status + ": " + message}};
-  if (status != "done") return {"ERROR", {"unknown status " + py_dumps(a.value("status", Json())) + ": " + message}};
+  if (status != "done") return {"ERROR", {"unknown status " + py_dumps(a.contains("status") ? a["status"] : Json()) + ": " + message}};
   Tolerance tol;
   tol.mode = virtual_time ? Tolerance::kVirtual : Tolerance::kReal;
   tol.early = early;
   tol.late = late;
-  CheckResult r = check_trace(sc.valid->expect, a["trace"], a["final"], tol);
+  CheckResult r = check_trace(sc.valid->expect, a.contains("trace") ? a["trace"] : Json(),
+                              a.contains("final") ? a["final"] : Json(), tol);
   return {r.ok ? "PASS" : "FAIL", r.problems};
 }
 
@@ -121,7 +125,7 @@ class Worker {
       case Outcome::kAnswer: break;
     }
     const Json& a = o.result;
-    r.adapter_status = a.value("op", "") == "error" ? "error" : a.value("status", "");
+    r.adapter_status = a["op"] == "error" ? "error" : a["status"].is_string() ? a["status"].get<std::string>() : "?";
     if (a.contains("trace") && a["trace"].is_array()) r.trace = a["trace"];
     if (a.contains("final")) r.final = a["final"];
     Verdict v = verdict_of(sc, a, ready.value("time", "") == "virtual", c_.early, c_.late);
@@ -131,6 +135,10 @@ class Worker {
 
   void stop() {
     if (session_) session_->stop();
+  }
+
+  void reset() {
+    if (session_) session_->kill();
   }
 
  private:
@@ -248,7 +256,14 @@ RunOutput run_corpus(const Corpus& corpus, const RunConfig& c) {
         const Job& j = jobs[i];
         ScenarioResult& r = results[i];
         r = base_result(*j.sc, j.repeat, c.seed + static_cast<std::uint64_t>(j.repeat));
-        w.run(j, static_cast<long long>(i) + 1, ready, r);
+        try {
+          w.run(j, static_cast<long long>(i) + 1, ready, r);
+        } catch (const std::exception& e) {  // an answer the checks let through but the runner
+          r.checked = "ERROR";               // could not use: this scenario's ERROR, not the run's end
+          r.adapter_status = "bad_answer";
+          r.problems = {std::string("the harness could not use the answer: ") + e.what()};
+          w.reset();
+        }
         const auto* entry = ex.find(r.id, c.adapter.name);
         r.status = apply_expectation(r.checked, entry);
         if (entry) r.reason = entry->reason;
