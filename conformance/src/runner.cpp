@@ -91,8 +91,7 @@ ScenarioResult base_result(const Scenario& sc, int repeat, std::uint64_t seed) {
 
 class Worker {
  public:
-  Worker(const RunConfig& c, int index, std::unique_ptr<Session> session)
-      : c_(c), index_(index), session_(std::move(session)) {}
+  Worker(const RunConfig& c, std::unique_ptr<Session> session) : c_(c), session_(std::move(session)) {}
 
   // Runs one job on this worker's session: start or restart the adapter as needed.
   void run(const Job& job, long long seq, const Json& ready, ScenarioResult& r) {
@@ -165,7 +164,6 @@ class Worker {
   }
 
   const RunConfig& c_;
-  int index_;
   std::unique_ptr<Session> session_;
   int start_failures_ = 0;
   std::string last_start_error_;
@@ -239,10 +237,10 @@ RunOutput run_corpus(const Corpus& corpus, const RunConfig& c) {
     meta["expectations"] = ex.path;
 
     const int n = std::max(1, std::min<int>(c.jobs, static_cast<int>(jobs.size())));
-    workers.push_back(std::make_unique<Worker>(c, 1, std::move(first)));
+    workers.push_back(std::make_unique<Worker>(c, std::move(first)));
     for (int i = 2; i <= n; ++i) {
       try {
-        workers.push_back(std::make_unique<Worker>(c, i, new_session(c, i)));
+        workers.push_back(std::make_unique<Worker>(c, new_session(c, i)));
       } catch (const std::exception& e) {
         out.errors.push_back(e.what());
         break;
