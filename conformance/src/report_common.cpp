@@ -20,7 +20,26 @@ std::vector<RunRecord> load_runs(const std::string& dir, std::vector<std::string
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
     try {
-      runs.push_back(read_jsonl(f));
+      RunRecord r = read_jsonl(f);
+      // Shards of one run (--shard K/N) become one column again.
+      auto same = std::find_if(runs.begin(), runs.end(), [&](const RunRecord& x) {
+        return x.meta.value("adapter", Json()) == r.meta.value("adapter", Json()) &&
+               x.meta.value("implementation", Json()) == r.meta.value("implementation", Json()) &&
+               x.meta.value("shard", Json()) != r.meta.value("shard", Json());
+      });
+      if (same == runs.end()) {
+        runs.push_back(std::move(r));
+        continue;
+      }
+      for (auto& res : r.results) same->results.push_back(std::move(res));
+      std::stable_sort(same->results.begin(), same->results.end(),
+                       [](const ScenarioResult& a, const ScenarioResult& b) { return a.id < b.id; });
+      if (same->summary.is_object() && r.summary.is_object()) {
+        same->summary["counts"] = count_statuses(same->results);
+        same->summary["wall_seconds"] = std::max(same->summary.value("wall_seconds", 0.0), r.summary.value("wall_seconds", 0.0));
+        for (const auto& e : r.summary.value("errors", Json::array())) same->summary["errors"].push_back(e);
+      }
+      same->meta["shard"] = "merged";
     } catch (const std::exception& e) {
       errors.push_back(e.what());
     }

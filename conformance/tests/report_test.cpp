@@ -92,6 +92,21 @@ TEST(Reports, DerivedReports) {
   EXPECT_LT(html.find("<th title=\"sim 9\">sim</th>"), html.find("<th title=\"uvloop 9\">uvloop</th>"));
 }
 
+TEST(Reports, ShardsOfOneRunAreOneColumn) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.path + "/runs");
+  RunRecord a = run("sim", {result("ordering/a", "PASS")}), b = run("sim", {result("stop/c", "FAIL")});
+  a.meta["shard"] = "1/2";
+  b.meta["shard"] = "2/2";
+  write_jsonl(a, dir.path + "/runs/sim.shard1of2.jsonl");
+  write_jsonl(b, dir.path + "/runs/sim.shard2of2.jsonl");
+  std::vector<std::string> errors;
+  auto runs = load_runs(dir.path, errors);
+  ASSERT_EQ(runs.size(), 1u);
+  ASSERT_EQ(runs[0].results.size(), 2u);
+  EXPECT_EQ(runs[0].summary["counts"]["FAIL"], 1);
+}
+
 std::string chromium() {
   for (const char* c : {"chromium", "chromium-browser", "google-chrome"})
     if (std::system((std::string("command -v ") + c + " >/dev/null 2>&1").c_str()) == 0) return c;
