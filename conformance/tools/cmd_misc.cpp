@@ -99,19 +99,26 @@ int cmd_list(int argc, char** argv) {
 
 int cmd_validate(int argc, char** argv) {
   Args a(argc, argv, 2);
-  if (help(a, "usage: loopcheck validate [--root DIR] [PATH...]\n\n"
+  if (help(a, "usage: loopcheck validate [--lint] [--root DIR] [PATH...]\n\n"
               "Loads and validates every scenario (default: scenarios/) and every expectations file\n"
               "(conformance/expectations/*.yaml). Each problem is printed as file:line:column: id:\n"
-              "what is wrong. Also checks that ids are unique and match the file's place.\n"
+              "what is wrong. Also checks that ids are unique and match the file's place. --lint also\n"
+              "checks that each doc.text occurs in its doc.source (../shared/seeds, conformance/spec).\n"
               "Exit status 1 if anything is invalid.\n"))
     return 0;
   const std::string root = find_root(a.value("--root").value_or(""));
+  const bool lint = a.flag("--lint");
   const bool whole_corpus = a.positional().empty();
   Corpus corpus = load_corpus(paths_or_corpus(a, root), root);
   int bad = 0;
   for (const auto& sc : corpus.scenarios)
     if (!sc.ok()) std::printf("%s\n", sc.error.c_str()), ++bad;
   for (const auto& p : corpus.problems) std::printf("%s\n", p.c_str()), ++bad;
+  std::map<std::string, std::string> lint_cache;
+  if (lint)
+    for (const auto& sc : corpus.scenarios)
+      if (sc.ok())
+        if (auto p = lint_doc(sc, root, lint_cache); !p.empty()) std::printf("%s\n", p.c_str()), ++bad;
   int files = 0;
   std::error_code ec;
   std::vector<std::string> exp_files;

@@ -3,6 +3,7 @@
 // reported as ERROR while the rest of the corpus runs.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,5 +56,10 @@ std::string skip_reason(const Scenario& sc, const std::vector<std::string>& capa
 bool filter_match(const std::string& glob, const std::string& text);
 
 std::string relative_to(const std::string& path, const std::string& root);
+
+// The doc-quote lint: empty if doc.text occurs in doc.source (a seed in ../shared/seeds or
+// the catalogue), whitespace and markup folded as run_corpus.py --lint does; else why not.
+std::string lint_doc(const Scenario& sc, const std::string& root, std::map<std::string, std::string>& cache);
+std::string fold_doc_text(std::string text);
 
 }  // namespace loopcheck
