@@ -33,7 +33,9 @@ lc=build/default/conformance/loopcheck
 mkdir -p reports
 rm -rf reports/runs
 status=0
-"$lc" validate || status=1
+lint=()
+if [ -d ../shared/seeds ]; then lint=(--lint); fi  # doc quotes against the seed documents
+"$lc" validate "${lint[@]}" || status=1
 "$lc" coverage >reports/coverage.txt || { status=1; echo "coverage: see reports/coverage.txt" >&2; }
 
 adapters=()
