@@ -8,7 +8,9 @@ packages=(
   libclang-rt-dev                              # clang's sanitizer runtimes (asan/tsan presets)
   libgtest-dev libgmock-dev                    # tests
   libbenchmark-dev                             # bench/
-  python3                                      # report scripts
+  libyaml-cpp-dev nlohmann-json3-dev           # conformance/: the loopcheck harness
+  python3 python3-yaml python3-uvloop          # the Python driver (asyncio, uvloop), reference tools
+  chromium                                     # conformance tests: the HTML report renders
 )
 
 missing=()

@@ -194,7 +194,8 @@ def atom_matches(item, event, tol):
         if key == 'message':
             ok = glob_match(want, got)
         elif key == 'keys':
-            ok = isinstance(got, list) and sorted(set(got)) == sorted(set(want))
+            ok = (isinstance(got, list) and all(isinstance(x, str) for x in got)
+                  and sorted(set(got)) == sorted(set(want)))
         elif key == 'exception':
             ok = got is None if want is None else value_equal(want, got)
         elif key == 'value':

@@ -84,7 +84,7 @@ def _metadata(sc):
     tags = sc.get('tags', [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise ScenarioError(('tags',), 'tags is a list of strings')
-    if 'timeout' in sc and sc['timeout'] not in model.TIMEOUTS:
+    if 'timeout' in sc and (not isinstance(sc['timeout'], str) or sc['timeout'] not in model.TIMEOUTS):
         raise ScenarioError(('timeout',), f'timeout is one of {", ".join(model.TIMEOUTS)}')
     if 'notes' in sc and not isinstance(sc['notes'], str):
         raise ScenarioError(('notes',), 'notes is a string')
@@ -228,17 +228,18 @@ class _Walker:
 
 
 def _check_type(ftype, value, path):
+    # Lazily: `value in ERROR_TYPES` raises TypeError for a list or mapping value.
     ok = {
-        'number': is_number(value),
-        'number?': value is None or is_number(value),
-        'int': isinstance(value, int) and not isinstance(value, bool) and value > 0,
-        'string': isinstance(value, str),
-        'label': isinstance(value, str) and bool(value),
-        'bool': isinstance(value, bool),
-        'scalar': is_scalar(value),
-        'errtype': value in ERROR_TYPES,
-        'handler_mode': value in model.HANDLER_MODES,
-    }[ftype]
+        'number': lambda: is_number(value),
+        'number?': lambda: value is None or is_number(value),
+        'int': lambda: isinstance(value, int) and not isinstance(value, bool) and value > 0,
+        'string': lambda: isinstance(value, str),
+        'label': lambda: isinstance(value, str) and bool(value),
+        'bool': lambda: isinstance(value, bool),
+        'scalar': lambda: is_scalar(value),
+        'errtype': lambda: isinstance(value, str) and value in ERROR_TYPES,
+        'handler_mode': lambda: isinstance(value, str) and value in model.HANDLER_MODES,
+    }[ftype]()
     if not ok:
         want = {
             'number': 'a number', 'number?': 'a number or null', 'int': 'a positive integer',

@@ -1,0 +1,22 @@
+// Plain YAML scalars resolved as PyYAML's SafeLoader does (YAML 1.1 implicit resolvers:
+// bool, float, int, merge, null, timestamp, value; anything else is a string), so that the
+// C++ and Python loaders read every file to the same JSON value.
+#pragma once
+
+#include <string>
+
+#include "loopcheck/json.h"
+
+namespace loopcheck::yaml_scalars {
+
+struct Resolved {
+  std::string kind;  // bool, float, int, merge, null, timestamp, value, str
+  Json value;        // the constructed value (bool, number, null or the text)
+};
+
+Resolved resolve(const std::string& text);
+
+// true/false as YAML 1.2 and JSON spell them (PyYAML also accepts True, TRUE, ...).
+bool is_json_bool(const std::string& text);
+
+}  // namespace loopcheck::yaml_scalars

@@ -1,0 +1,34 @@
+// Coverage: every catalogue rule is cited by a scenario or has a reason; the catalogue is
+// read completely; missing and stale reasons are problems.
+#include <gtest/gtest.h>
+
+#include "loopcheck/coverage.h"
+#include "test_util.h"
+
+namespace loopcheck {
+namespace {
+
+TEST(Coverage, EveryRuleIsCoveredOrHasAReason) {
+  auto catalogue = load_catalogue(test::root() + "/conformance/spec/asyncio-rules.md");
+  EXPECT_GE(catalogue.size(), 150u);
+  EXPECT_EQ(catalogue[0].id, "ORD-01");
+  Corpus corpus = load_corpus({test::root() + "/scenarios"}, test::root());
+  Coverage cov = compute_coverage(corpus, catalogue, test::root() + "/conformance/coverage-reasons.yaml");
+  EXPECT_TRUE(cov.problems.empty()) << coverage_text(cov, false);
+  EXPECT_GT(cov.covered, 60);
+}
+
+TEST(Coverage, MissingAndStaleReasonsAreProblems) {
+  test::TempDir dir;
+  const std::string reasons = dir.write("r.yaml", "ORD-01: stale, a scenario covers it\nZZZ-99: no such rule\n");
+  std::vector<CatalogueRule> cat = {{"ORD-01", "fifo"}, {"ORD-99", "not covered"}};
+  Corpus corpus = load_corpus({test::root() + "/scenarios/ordering/call_soon_fifo.yaml"}, test::root());
+  Coverage cov = compute_coverage(corpus, cat, reasons);
+  ASSERT_EQ(cov.problems.size(), 3u) << coverage_text(cov, false);
+  EXPECT_NE(cov.problems[0].find("r.yaml:1:9: ORD-01 has a reason but is covered"), std::string::npos) << cov.problems[0];
+  EXPECT_NE(cov.problems[1].find("ORD-99 (not covered) has no scenario and no reason"), std::string::npos);
+  EXPECT_NE(cov.problems[2].find("ZZZ-99 is not a catalogue rule"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace loopcheck

@@ -1,0 +1,93 @@
+// The YAML subset loader: values as PyYAML's SafeLoader reads them, the forbidden
+// constructs rejected with file:line:column, and positions of nodes.
+#include <gtest/gtest.h>
+
+#include "loopcheck/yaml_loader.h"
+
+namespace loopcheck {
+namespace {
+
+Json load(const std::string& text) { return load_yaml_text(text, "t.yaml").data; }
+
+std::string error_of(const std::string& text) {
+  try {
+    load_yaml_text(text, "t.yaml");
+  } catch (const LoadError& e) {
+    return e.what();
+  }
+  return "(loaded)";
+}
+
+TEST(YamlLoader, ScalarsResolveAsPyYamlSafeLoader) {
+  Json v = load("a: 1\nb: 1.5\nc: ~\nd: null\ne: true\nf: False\ng: 0x10\nh: 010\ni: 1_000\n"
+                "j: .5\nk: 1e3\nl: '1'\nm: \"true\"\nn: -2\no: +3\np: 1:30\nq:\nr: .inf\n");
+  EXPECT_EQ(v["a"], 1);
+  EXPECT_TRUE(v["a"].is_number_integer());
+  EXPECT_EQ(v["b"], 1.5);
+  EXPECT_TRUE(v["c"].is_null());
+  EXPECT_TRUE(v["d"].is_null());
+  EXPECT_EQ(v["e"], true);
+  EXPECT_EQ(v["f"], false);
+  EXPECT_EQ(v["g"], 16);
+  EXPECT_EQ(v["h"], 8);  // YAML 1.1 octal, as PyYAML
+  EXPECT_EQ(v["i"], 1000);
+  EXPECT_EQ(v["j"], 0.5);
+  EXPECT_EQ(v["k"], "1e3");  // PyYAML's float needs a dot
+  EXPECT_EQ(v["l"], "1");
+  EXPECT_EQ(v["m"], "true");
+  EXPECT_EQ(v["n"], -2);
+  EXPECT_EQ(v["o"], 3);
+  EXPECT_EQ(v["p"], 90);  // sexagesimal
+  EXPECT_TRUE(v["q"].is_null());
+  EXPECT_TRUE(std::isinf(v["r"].get<double>()));
+}
+
+TEST(YamlLoader, KeepsKeyOrder) {
+  Json v = load("z: 1\na: 2\nm: 3\n");
+  std::vector<std::string> keys;
+  for (const auto& [k, x] : v.items()) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<std::string>{"z", "a", "m"}));
+}
+
+TEST(YamlLoader, RejectsWhatTheSubsetForbids) {
+  EXPECT_EQ(error_of("a: &x 1\nb: *x\n"), "t.yaml:1:4: anchors and aliases are not allowed in scenarios");
+  EXPECT_EQ(error_of("a: !!str 1\n"), "t.yaml:1:4: tags are not allowed in scenarios");
+  EXPECT_EQ(error_of("a: 1\nb: 2\na: 3\n"), "t.yaml:3:1: duplicate key 'a'");
+  EXPECT_EQ(error_of("a: yes\n"), "t.yaml:1:4: 'yes' is a boolean in YAML 1.1 only: write true or false, or quote it");
+  EXPECT_EQ(error_of("a:\n  b: off\n"), "t.yaml:2:6: 'off' is a boolean in YAML 1.1 only: write true or false, or quote it");
+  EXPECT_EQ(error_of("a: 2024-01-02\n"), "t.yaml:1:4: YAML type timestamp is not allowed: quote the value");
+  EXPECT_EQ(error_of("m:\n  <<: {a: 1}\n"), "t.yaml:2:3: merge keys (<<) are not allowed");
+  EXPECT_EQ(error_of("? [a]\n: 1\n"), "t.yaml:1:1: mapping keys are plain strings");
+  EXPECT_EQ(error_of(""), "t.yaml:1:1: the file is empty");
+  EXPECT_EQ(error_of("# only a comment\n"), "t.yaml:1:1: the file is empty");
+  EXPECT_EQ(error_of("a: 1\n---\nb: 2\n"), "t.yaml:2:1: YAML syntax error: expected a single document in the stream");
+  EXPECT_NE(error_of("a: [1, 2\n").find("t.yaml:"), std::string::npos);
+  EXPECT_NE(error_of("a: [1, 2\n").find("YAML syntax error"), std::string::npos);
+  EXPECT_EQ(error_of("a: 'yes'\nb: \"no\"\n"), "(loaded)");
+}
+
+TEST(YamlLoader, PositionsOfNodesAndEmptyValues) {
+  LoadedYaml y = load_yaml_text("id: x\nprogram:\n  - call_later:\n      delay:\n      do: [stop]\n", "t.yaml");
+  auto at = [&](Path p) {
+    Mark m = y.positions.at(std::move(p));
+    return std::to_string(m.line) + ":" + std::to_string(m.column);
+  };
+  EXPECT_EQ(at({"id"}), "1:5");
+  EXPECT_EQ(at({"program"}), "3:3");
+  EXPECT_EQ(at({"program", "0", "call_later"}), "4:7");
+  EXPECT_EQ(at({"program", "0", "call_later", "delay"}), "4:13");  // just after the colon
+  EXPECT_EQ(at({"program", "0", "call_later", "do", "0"}), "5:12");
+  EXPECT_EQ(at({"program", "0", "call_later", "nothere"}), "4:7");  // nearest enclosing node
+}
+
+TEST(YamlLoader, UnreadableFileNamesIt) {
+  try {
+    load_yaml_file("/nonexistent/x.yaml");
+    FAIL();
+  } catch (const LoadError& e) {
+    EXPECT_EQ(std::string(e.what()), "/nonexistent/x.yaml: cannot read the file");
+  }
+}
+
+}  // namespace
+}  // namespace loopcheck
