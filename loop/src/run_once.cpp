@@ -17,7 +17,7 @@ void EventLoop::run_once() {
 
   // 2. Compute the timeout (ORD-11).
   drain_threadsafe_if_pending();
-  std::optional<double> timeout;
+  double timeout = Selector::kBlock;  // None: block
   if (!ready_.empty() || stopping_.load(std::memory_order_relaxed)) {
     timeout = 0.0;
   } else if (!timers_.empty()) {
@@ -25,7 +25,7 @@ void EventLoop::run_once() {
   }
 
   // 3. Select. Handles another thread handed over meanwhile come before this iteration's I/O.
-  selector_->select(timeout, events_);
+  selector_->select_seconds(timeout, events_);
   drain_threadsafe_if_pending();
 
   // 4. Queue I/O callbacks (ORD-17/18).

@@ -19,9 +19,9 @@ class RecordingSelector final : public Selector {
   void register_fd(int fd, std::uint32_t events) override { inner_->register_fd(fd, events); }
   void modify(int fd, std::uint32_t events) override { inner_->modify(fd, events); }
   void unregister(int fd) override { inner_->unregister(fd); }
-  void select(std::optional<double> timeout, std::vector<SelectorEvent>& ready) override {
-    timeouts.push_back(timeout);
-    inner_->select(timeout, ready);
+  void select_seconds(double timeout, std::vector<SelectorEvent>& ready) override {
+    timeouts.push_back(timeout == kBlock ? std::nullopt : std::optional<double>(timeout));
+    inner_->select_seconds(timeout, ready);
   }
   void wakeup() override {
     wakeups.fetch_add(1, std::memory_order_relaxed);

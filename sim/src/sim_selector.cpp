@@ -145,7 +145,8 @@ void SimSelector::collect_ready(std::vector<SelectorEvent>& ready) const {
   for (const auto& [stamp, fd, events] : found) ready.push_back(SelectorEvent{fd, events});
 }
 
-void SimSelector::select(std::optional<double> timeout, std::vector<SelectorEvent>& ready) {
+void SimSelector::select_seconds(double seconds, std::vector<SelectorEvent>& ready) {
+  std::optional<double> timeout = seconds;
   check_open();
   if (timeout && std::isnan(*timeout)) throw ValueError("Invalid timeout: nan");
   if (timeout && std::isinf(*timeout) && *timeout > 0) timeout.reset();  // wait forever

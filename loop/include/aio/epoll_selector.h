@@ -29,7 +29,7 @@ class EpollSelector final : public Selector {
   void register_fd(int fd, std::uint32_t events) override;
   void modify(int fd, std::uint32_t events) override;
   void unregister(int fd) override;
-  void select(std::optional<double> timeout, std::vector<SelectorEvent>& ready) override;
+  void select_seconds(double timeout, std::vector<SelectorEvent>& ready) override;
   void wakeup() override;
   std::size_t size() const override;
   void close() override;

@@ -4,6 +4,7 @@
 // (default), PollSelector, SelectSelector. Simulated: aio::sim::SimSelector.
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -36,7 +37,15 @@ class Selector {
   // Waits for readiness and replaces `ready` with the ready fds, in the backend's order.
   // timeout: nullopt blocks until an fd is ready or wakeup() is called; <= 0 polls; otherwise
   // waits at most that many seconds. A wakeup() makes it return early with whatever is ready.
-  virtual void select(std::optional<double> timeout, std::vector<SelectorEvent>& ready) = 0;
+  void select(std::optional<double> timeout, std::vector<SelectorEvent>& ready) {
+    select_seconds(timeout ? *timeout : kBlock, ready);
+  }
+  // select() with the timeout as a plain double, kBlock (+infinity) meaning "block". This is
+  // what implementations override and what the loop calls: a std::optional<double> handed
+  // over by value is stored and reloaded in pieces, a store-forwarding stall on every
+  // iteration of the loop.
+  virtual void select_seconds(double timeout, std::vector<SelectorEvent>& ready) = 0;
+  static constexpr double kBlock = std::numeric_limits<double>::infinity();
   // Thread-safe: makes a select() that is blocked, or the next one, return promptly.
   virtual void wakeup() = 0;
   // Number of registered fds (not counting any internal wake-up fd).

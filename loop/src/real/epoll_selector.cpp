@@ -93,7 +93,7 @@ void EpollSelector::unregister(int fd) {
   epoll_control(s.epoll_fd, EPOLL_CTL_DEL, fd, 0);
 }
 
-void EpollSelector::select(std::optional<double> timeout, std::vector<SelectorEvent>& ready) {
+void EpollSelector::select_seconds(double timeout, std::vector<SelectorEvent>& ready) {
   ready.clear();
   State& s = *state_;
   s.check_open();

@@ -77,7 +77,7 @@ void PollSelector::unregister(int fd) {
   s.fds_stale = true;
 }
 
-void PollSelector::select(std::optional<double> timeout, std::vector<SelectorEvent>& ready) {
+void PollSelector::select_seconds(double timeout, std::vector<SelectorEvent>& ready) {
   ready.clear();
   State& s = *state_;
   s.check_open();

@@ -75,7 +75,7 @@ void SelectSelector::unregister(int fd) {
   s.keys.erase(fd);
 }
 
-void SelectSelector::select(std::optional<double> timeout, std::vector<SelectorEvent>& ready) {
+void SelectSelector::select_seconds(double timeout, std::vector<SelectorEvent>& ready) {
   ready.clear();
   State& s = *state_;
   s.check_open();

@@ -55,6 +55,17 @@ std::int64_t select_timeout_ns(std::optional<double> timeout) {
   return seconds_to_ns_ceil(*timeout);
 }
 
+namespace {
+std::optional<double> as_optional(double timeout) {
+  if (std::isinf(timeout) && timeout > 0) return std::nullopt;
+  return timeout;
+}
+}  // namespace
+
+std::int64_t epoll_timeout_ns(double timeout) { return epoll_timeout_ns(as_optional(timeout)); }
+std::int64_t poll_timeout_ns(double timeout) { return poll_timeout_ns(as_optional(timeout)); }
+std::int64_t select_timeout_ns(double timeout) { return select_timeout_ns(as_optional(timeout)); }
+
 int to_milliseconds(std::int64_t ns) {
   if (ns < 0) return -1;
   const std::int64_t ms = (ns + kNsPerMs - 1) / kNsPerMs;

@@ -21,6 +21,10 @@ inline constexpr std::int64_t kBlock = -1;
 // nanoseconds rounding up. (That second rounding makes 0.009 s wait 10 ms, as in CPython.)
 // NaN: ValueError("cannot convert float NaN to integer").
 std::int64_t epoll_timeout_ns(std::optional<double> timeout);
+// The same with Selector::kBlock (+infinity) for nullopt, as Selector::select_seconds has it.
+std::int64_t epoll_timeout_ns(double timeout);
+std::int64_t poll_timeout_ns(double timeout);
+std::int64_t select_timeout_ns(double timeout);
 // PollSelector.select: math.ceil(timeout * 1e3) milliseconds. NaN as for epoll.
 std::int64_t poll_timeout_ns(std::optional<double> timeout);
 // SelectSelector.select: max(timeout, 0) seconds in nanoseconds, rounded up.

@@ -63,11 +63,20 @@ TEST(TimeoutsTest, SelectRoundsUpToMicroseconds) {
 
 TEST(TimeoutsTest, HugeTimeoutsAreClampedToIntMaxMilliseconds) {
   const double inf = std::numeric_limits<double>::infinity();
-  for (double t : {1e12, inf}) {
-    EXPECT_EQ(epoll_ms(t), INT_MAX);
-    EXPECT_EQ(poll_ms(t), INT_MAX);
+  for (std::optional<double> t : {std::optional<double>(1e12), std::optional<double>(inf)}) {
+    EXPECT_EQ(to_milliseconds(epoll_timeout_ns(t)), INT_MAX);
+    EXPECT_EQ(to_milliseconds(poll_timeout_ns(t)), INT_MAX);
     EXPECT_EQ(to_milliseconds(select_timeout_ns(t)), INT_MAX);
   }
+  EXPECT_EQ(epoll_ms(1e12), INT_MAX);
+}
+
+TEST(TimeoutsTest, InfinityAsAPlainDoubleIsSelectorKBlockAndBlocks) {
+  // Selector::select_seconds takes +infinity for "no timeout" (Selector::kBlock).
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(epoll_timeout_ns(inf), kBlock);
+  EXPECT_EQ(poll_timeout_ns(inf), kBlock);
+  EXPECT_EQ(select_timeout_ns(inf), kBlock);
 }
 
 TEST(TimeoutsTest, NanIsValueErrorWithCPythonText) {

@@ -43,7 +43,7 @@ std::string callable_name(const F& fn) {
 template <class F, class... Args>
 struct Bound {
   F fn;
-  std::tuple<Args...> args;
+  [[no_unique_address]] std::tuple<Args...> args;  // no room taken when there are none
 
   void operator()() { std::apply(fn, args); }
 
