@@ -19,7 +19,7 @@ inline constexpr std::size_t kInlineCallbackSize = 32;
 
 struct CallbackOps {
   void (*invoke)(void* storage);
-  void (*destroy)(void* storage) noexcept;
+  void (*destroy)(void* storage) noexcept;  // null when there is nothing to destroy
   // Appends "name(arg1, arg2)" as _format_callback does.
   void (*describe)(const void* storage, std::string& out);
   // What stands for the whole handle in debug logs, when it is not the handle's own repr:
@@ -81,8 +81,9 @@ struct InlineOps {
   static void format_handle(const void* s, std::string& out) {
     std::launder(static_cast<const B*>(s))->format_handle(out);
   }
-  static constexpr CallbackOps ops{&invoke, &destroy, &describe,
-                                   B::kFormatsHandle ? &format_handle : nullptr};
+  static constexpr CallbackOps ops{&invoke,
+                                   std::is_trivially_destructible_v<B> ? nullptr : &destroy,
+                                   &describe, B::kFormatsHandle ? &format_handle : nullptr};
 };
 
 template <class B>

@@ -73,7 +73,7 @@ inline const TimerState* as_timer(const HandleState* s) noexcept {
 inline void drop_callback(HandleState* s) noexcept {
   if (s->has_callback) {
     s->has_callback = false;
-    s->ops->destroy(s->storage);
+    if (s->ops->destroy) s->ops->destroy(s->storage);  // null: trivially destructible
   }
 }
 
