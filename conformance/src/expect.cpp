@@ -12,6 +12,9 @@ const std::vector<EventKind>& event_kinds() {
       {"caught", {"type", "message"}, "type"},
       {"handler", {"message", "exception", "keys"}, "message"},
       {"log", {"level", "message"}, "message"},
+      // language 1.1
+      {"repr", {"name", "message"}, "message"},
+      {"factory", {"context"}, "context"},
   };
   return kinds;
 }
@@ -38,10 +41,18 @@ bool is_exc(const Json& v) {
   return true;
 }
 
+bool is_value(const Json& v) { return is_scalar(v) || is_exc(v); }
+
 void check_field(const std::string& key, const Json& v, const Path& path) {
   if (key == "value") {
-    if (!is_scalar(v) && !is_exc(v))
-      throw ScenarioError(path, "value is a JSON scalar or {type, message}");
+    bool ok = is_value(v);
+    if (!ok && v.is_array()) {  // 1.1: gather's results
+      ok = true;
+      for (const auto& x : v) ok = ok && is_value(x);
+    }
+    if (!ok) throw ScenarioError(path, "value is a JSON scalar, {type, message}, or a list of those");
+  } else if (key == "context") {
+    if (!v.is_boolean()) throw ScenarioError(path, "context is true or false");
   } else if (key == "exception") {
     if (!v.is_null() && !is_exc(v))
       throw ScenarioError(path, "exception is null or {type, message}");
@@ -67,7 +78,7 @@ std::unique_ptr<Item> item(const Json& raw, const Path& path) {
     if (find_kind(k) || is_group(k)) kinds.push_back(k);
   if (kinds.size() != 1)
     throw ScenarioError(path, "an expected item has exactly one of the keys record, value, error, "
-                              "caught, handler, log, sequence, unordered");
+                              "caught, handler, log, repr, factory, sequence, unordered");
   const std::string kind = kinds[0];
   for (const auto& [k, v] : raw.items())
     if (k != kind && k != "at")

@@ -36,16 +36,16 @@ Op op(std::vector<std::pair<std::string, std::string>> fields,
 
 std::map<std::string, Op> make_ops() {
   const std::string S = kSteps, CB = kCallbackSteps, TH = kThreadSteps, B = kBody;
+  const std::string CTX = "ref:context", AW = "ref:future,task,gather";  // 1.1
   std::map<std::string, Op> m;
-  m["call_soon"] = op({{"id", "id:handle"}, {"do", CB}}, {"do"});
-  m["call_later"] = op({{"id", "id:timer"}, {"delay", "number?"}, {"do", CB}}, {"delay", "do"});
-  m["call_at"] = op({{"id", "id:timer"}, {"at", "number?"}, {"do", CB}}, {"at", "do"});
+  m["call_soon"] = op({{"id", "id:handle"}, {"context", CTX}, {"do", CB}}, {"do"});
+  m["call_later"] = op({{"id", "id:timer"}, {"delay", "number?"}, {"context", CTX}, {"do", CB}}, {"delay", "do"});
+  m["call_at"] = op({{"id", "id:timer"}, {"at", "number?"}, {"context", CTX}, {"do", CB}}, {"at", "do"});
   m["call_soon_threadsafe"] = op({{"id", "id:handle"}, {"do", CB}}, {"do"});
-  m["cancel"] = op({{"target", "ref:handle,timer,future,task"}, {"msg", "string"}, {"as", "label"}},
+  m["cancel"] = op({{"target", "ref:handle,timer,future,task,gather"}, {"msg", "string"}, {"as", "label"}},
                    {"target"}, "target");
   m["run_forever"] = op({});
-  m["run_until_complete"] =
-      op({{"target", "ref:future,task"}, {"body", B}, {"as", "label"}}, {}, "target");
+  m["run_until_complete"] = op({{"target", AW}, {"body", B}, {"as", "label"}}, {}, "target");
   m["stop"] = op({});
   m["close"] = op({});
   m["create_future"] = op({{"id", "id:future"}}, {"id"}, "id");
@@ -53,11 +53,10 @@ std::map<std::string, Op> make_ops() {
   m["set_exception"] = op({{"future", "ref:future,task"}, {"type", "errtype"}, {"message", "string"}},
                           {"future", "type"});
   m["add_done_callback"] =
-      op({{"future", "ref:future,task"}, {"id", "callback"}, {"do", CB}}, {"future", "id"});
-  m["remove_done_callback"] =
-      op({{"future", "ref:future,task"}, {"id", "ref:callback"}, {"as", "label"}}, {"future", "id"});
-  m["create_task"] =
-      op({{"id", "id:task"}, {"name", "string"}, {"body", B}}, {"id", "body"}, {}, "any", {"tasks"});
+      op({{"future", AW}, {"id", "callback"}, {"context", CTX}, {"do", CB}}, {"future", "id"});
+  m["remove_done_callback"] = op({{"future", AW}, {"id", "ref:callback"}, {"as", "label"}}, {"future", "id"});
+  m["create_task"] = op({{"id", "id:task"}, {"name", "string"}, {"context", CTX}, {"body", B}}, {"id", "body"}, {},
+                        "any", {"tasks"});
   m["uncancel"] = op({{"task", "ref:task"}, {"as", "label"}}, {"task"}, "task");
   m["set_exception_handler"] =
       op({{"mode", "handler_mode"}, {"type", "errtype"}, {"message", "string"}}, {"mode"}, "mode");
@@ -79,9 +78,23 @@ std::map<std::string, Op> make_ops() {
   m["record"] = op({{"name", "string"}, {"value", "scalar"}}, {"name"}, "name");
   m["observe"] = op({{"what", "expr"}, {"as", "label"}}, {"what"}, "what");
   m["block"] = op({{"seconds", "number"}}, {"seconds"}, "seconds");
-  m["await"] = op({{"target", "ref:future,task"}, {"as", "label"}}, {"target"}, "target", "task");
+  m["await"] = op({{"target", AW}, {"as", "label"}}, {"target"}, "target", "task");
   m["sleep"] = op({{"delay", "number"}}, {"delay"}, "delay", "task");
   m["return"] = op({{"value", "scalar"}}, {}, "value", "task");
+  // Language 1.1.
+  m["set_var"] = op({{"value", "scalar"}}, {"value"}, "value", "any", {"contextvars"});
+  m["copy_context"] = op({{"id", "id:context"}}, {"id"}, "id", "any", {"contextvars"});
+  m["run_in_context"] = op({{"context", "ref:context"}, {"do", CB}}, {"context", "do"}, {}, "any", {"contextvars"});
+  m["run_in_executor"] =
+      op({{"id", "id:future"}, {"value", "scalar"}, {"do", CB}}, {"id", "do"}, {}, "any", {"executor"});
+  m["shutdown_default_executor"] = op({}, {}, {}, "task", {"executor"});
+  m["set_default_executor"] = op({}, {}, {}, "any", {"executor"});
+  m["gather"] = op({{"id", "id:gather"}, {"of", "refs:future,task"}, {"return_exceptions", "bool"}},
+                   {"id", "of"}, {}, "any", {"gather"});
+  m["set_task_factory"] = op({{"mode", "factory_mode"}}, {"mode"}, "mode", "any", {"task_factory"});
+  m["repr"] = op({{"target", "ref:handle,timer,future,task,gather"}, {"as", "label"}}, {"target"}, "target", "any",
+                 {"repr"});
+  m["repeat"] = op({{"times", "count"}, {"do", S}}, {"times", "do"}, {}, "any", {"repeat"});
   return m;
 }
 
@@ -136,7 +149,10 @@ bool is_subclass(const std::string& name, const std::string& base) {
 
 const std::vector<std::string>& capabilities() {
   static const std::vector<std::string> v = {"virtual_time", "tasks", "threads", "pipes",
-                                             "socketpair",   "debug", "logs"};
+                                             "socketpair",   "debug", "logs",
+                                             // language 1.1
+                                             "contextvars", "executor", "gather", "task_factory",
+                                             "repr", "internals", "repeat"};
   return v;
 }
 const std::vector<std::string>& levels() {
@@ -145,6 +161,10 @@ const std::vector<std::string>& levels() {
 }
 const std::vector<std::string>& handler_modes() {
   static const std::vector<std::string> v = {"record", "raise", "default"};
+  return v;
+}
+const std::vector<std::string>& factory_modes() {
+  static const std::vector<std::string> v = {"record", "default"};
   return v;
 }
 const std::vector<std::string>& top_keys() {
@@ -160,15 +180,26 @@ const std::vector<std::string>& required_top() {
 const std::vector<std::string>& loop_props() {
   static const std::vector<std::string> v = {"is_running",   "is_closed", "time",
                                              "get_debug",    "current_task", "all_tasks",
-                                             "get_exception_handler"};
+                                             "get_exception_handler",
+                                             // language 1.1
+                                             "var", "get_task_factory", "scheduled_count",
+                                             "timer_cancelled_count", "iterations"};
   return v;
+}
+std::string prop_needs(const std::string& prop) {
+  if (prop == "current_task" || prop == "all_tasks") return "tasks";
+  if (prop == "var") return "contextvars";
+  if (prop == "get_task_factory") return "task_factory";
+  if (prop == "scheduled_count" || prop == "timer_cancelled_count" || prop == "iterations") return "internals";
+  return "";
 }
 const std::vector<std::pair<std::string, std::vector<std::string>>>& object_props() {
   static const std::vector<std::pair<std::string, std::vector<std::string>>> v = {
       {"handle", {"cancelled"}},
       {"timer", {"cancelled", "when"}},
       {"future", {"done", "cancelled", "result", "exception"}},
-      {"task", {"done", "cancelled", "result", "exception", "cancelling", "get_name"}}};
+      {"task", {"done", "cancelled", "result", "exception", "cancelling", "get_name"}},
+      {"gather", {"done", "cancelled", "result", "exception"}}};
   return v;
 }
 const std::vector<std::string>* props_of(const std::string& kind) {

@@ -17,7 +17,8 @@ std::string check_event(const Json& e, size_t i) {
   if (!e.is_object()) return at + " is not an object";
   if (!str_field(e, "kind")) return at + " has no \"kind\" string";
   if (!e.contains("t") || !e["t"].is_number()) return at + " has no number \"t\"";
-  static const std::set<std::string> kinds = {"record", "value", "error", "caught", "handler", "log"};
+  static const std::set<std::string> kinds = {"record", "value", "error", "caught", "handler", "log",
+                                             "repr", "factory"};  // 1.1: repr, factory
   if (!kinds.count(e["kind"].get<std::string>())) return at + " has an unknown kind " + py_dumps(e["kind"]);
   return {};
 }

@@ -38,6 +38,12 @@ void check_type(const std::string& ftype, const Json& v, const Path& path) {
   else if (ftype == "scalar") ok = is_scalar(v), want = "a JSON scalar (number, string, bool, null)";
   else if (ftype == "errtype") ok = model::is_error_type(v), want = "an error type (" + model::error_type_list() + ")";
   else if (ftype == "handler_mode") ok = in_list(v, model::handler_modes()), want = "one of " + join(model::handler_modes(), ", ");
+  else if (ftype == "factory_mode") ok = in_list(v, model::factory_modes()), want = "one of " + join(model::factory_modes(), ", ");
+  else if (ftype == "count")
+    ok = (v.is_number_integer() && v.get<long long>() >= 1 && v.get<long long>() <= kMaxRepeat) ||
+         (v.is_number_unsigned() && v.get<unsigned long long>() >= 1 &&
+          v.get<unsigned long long>() <= static_cast<unsigned long long>(kMaxRepeat)),
+    want = "an integer from 1 to " + std::to_string(kMaxRepeat);
   else throw ScenarioError(path, "internal: unknown field type " + ftype);
   if (!ok) throw ScenarioError(path, "expected " + want + ", got " + show(v));
 }
@@ -176,6 +182,10 @@ class Walker {
       define(v, ftype.substr(3), path);
     } else if (ftype.rfind("ref:", 0) == 0) {
       refs_.push_back(Ref{v, split(ftype.substr(4), ','), path, {}, {}});
+    } else if (ftype.rfind("refs:", 0) == 0) {
+      if (!v.is_array() || v.empty()) throw ScenarioError(path, "expected a non-empty list of ids, got " + show(v));
+      for (size_t i = 0; i < v.size(); ++i)
+        refs_.push_back(Ref{v[i], split(ftype.substr(5), ','), child(path, std::to_string(i)), {}, {}});
     } else if (ftype == "callback") {
       if (!v.is_string() || !model::is_id(v.get<std::string>()))
         throw ScenarioError(path, py_repr(v) + " is not an id");
@@ -228,10 +238,11 @@ class Walker {
       if (!in_list(Json(prop), model::loop_props()))
         throw ScenarioError(path, "unknown loop property " + py_str_repr(prop) + " (properties: " +
                                       join(model::loop_props(), ", ") + ")");
-      if (prop == "current_task" || prop == "all_tasks") needs.insert("tasks");
+      const std::string need = model::prop_needs(prop);
+      if (!need.empty()) needs.insert(need);
       return;
     }
-    refs_.push_back(Ref{obj, {"handle", "timer", "future", "task"}, path, {}, prop});
+    refs_.push_back(Ref{obj, {"handle", "timer", "future", "task", "gather"}, path, {}, prop});
   }
 };
 

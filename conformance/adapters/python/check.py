@@ -11,7 +11,7 @@ over and none may be missing.
 
 Field rules: `message` fields are globs (`*` any text including newlines, `?` one
 character, backslash escapes the next character); `keys` is compared as a set; `value`
-compares JSON values by type (true is not 1; 1 equals 1.0); `at` and the `value` of time
+compares JSON values by type (true is not 1; 1 equals 1.0; a list item by item); `at` and the `value` of time
 events (`"time": true`) are times: equal within 1e-6 s on virtual time, and within
 [-early, +late] seconds on real time. Everything else is compared exactly.
 
@@ -32,6 +32,9 @@ EVENT_KINDS = {
     'caught': (('type', 'message'), 'type'),
     'handler': (('message', 'exception', 'keys'), 'message'),
     'log': (('level', 'message'), 'message'),
+    # language 1.1
+    'repr': (('name', 'message'), 'message'),
+    'factory': (('context',), 'context'),
 }
 GROUPS = ('sequence', 'unordered')
 LOG_LEVELS = ('WARNING', 'ERROR', 'CRITICAL')
@@ -116,8 +119,12 @@ def _item(raw, path):
 
 def _check_field(kind, key, v, path):
     if key == 'value':
-        if not is_scalar(v) and not _is_exc(v):
-            raise ScenarioError(path, 'value is a JSON scalar or {type, message}')
+        if not _is_value(v) and not (isinstance(v, list) and all(_is_value(x) for x in v)):
+            raise ScenarioError(path, 'value is a JSON scalar, {type, message}, or a list '
+                                      'of those')
+    elif key == 'context':
+        if not isinstance(v, bool):
+            raise ScenarioError(path, 'context is true or false')
     elif key == 'exception':
         if v is not None and not _is_exc(v):
             raise ScenarioError(path, 'exception is null or {type, message}')
@@ -128,6 +135,10 @@ def _check_field(kind, key, v, path):
         raise ScenarioError(path, f'level is one of {", ".join(LOG_LEVELS)}')
     elif not isinstance(v, str):
         raise ScenarioError(path, f'{key} is a string')
+
+
+def _is_value(v):
+    return is_scalar(v) or _is_exc(v)
 
 
 def _is_exc(v):
@@ -173,6 +184,9 @@ class Tolerance:
 
 
 def value_equal(expected, actual, tol=None):
+    if isinstance(expected, list):  # 1.1: gather's results, item by item
+        return (isinstance(actual, list) and len(actual) == len(expected)
+                and all(value_equal(e, a) for e, a in zip(expected, actual)))
     if isinstance(expected, dict):
         return (isinstance(actual, dict) and actual.get('type') == expected['type']
                 and ('message' not in expected
@@ -200,6 +214,8 @@ def atom_matches(item, event, tol):
             ok = got is None if want is None else value_equal(want, got)
         elif key == 'value':
             ok = value_equal(want, got, tol if event.get('time') else None)
+        elif key == 'context':
+            ok = got is want
         else:
             ok = want == got
         if not ok:

@@ -13,6 +13,8 @@ it. Rules of execution that every interpreter shares:
 """
 
 import asyncio
+import contextvars
+import gc
 import logging
 import os
 import threading
@@ -70,6 +72,8 @@ class Run(Ops):
         self.trace = Trace(lambda: self.loop.time() - self.t0)
         self.objs, self.kinds, self.callbacks, self.threads = {}, {}, {}, []
         self.handler_mode = None
+        self.factory_mode = None
+        self.var = contextvars.ContextVar('var', default=None)  # 1.1: set_var, observe var
         self.fatal = None
 
     # -- driving -------------------------------------------------------------------------
@@ -129,6 +133,10 @@ class Run(Ops):
                 for s in obj.values():
                     s.close()
         self.objs.clear()
+        # Collect this run's garbage now: a task left pending at close() logs "Task was
+        # destroyed but it is pending!" when collected, and that must not land in the trace
+        # of whichever scenario runs next in this process.
+        gc.collect()
 
     # -- steps -------------------------------------------------------------------------
 
@@ -182,6 +190,17 @@ class Run(Ops):
                 raise _Return(st.get('value'))
             elif op == 'try':
                 await self.try_async(st, exc)
+            elif op == 'repeat':
+                for _ in range(st['times']):
+                    await self.steps_async(st['do'], exc)
+            elif op == 'shutdown_default_executor':
+                # The helper thread that shuts the executor down is work in flight: virtual
+                # time waits for it as for a scenario thread.
+                self.tracker.started()
+                try:
+                    await self.loop.shutdown_default_executor()
+                finally:
+                    self.tracker.finished()
             else:
                 self.step(st, exc)
 
@@ -215,6 +234,27 @@ class Run(Ops):
             await self.steps_async(clause['do'], e)
         finally:
             await self.steps_async(st.get('finally', []), outer_exc)
+
+    def run_in_executor(self, st):
+        """run_in_executor(None, work): `work` runs the steps of `do` on a worker thread and
+        returns `value`; an exception escaping a step ends it, so the future's exception.
+        The work counts as a running scenario thread until its future is done, so virtual
+        time does not jump past the result it is about to deliver."""
+        def work():
+            try:
+                self.steps(st['do'])
+            except _INTERNAL as e:
+                self.fail(e)
+                return None
+            return st.get('value')
+        self.tracker.started()
+        try:
+            fut = self.loop.run_in_executor(None, work)
+        except BaseException:
+            self.tracker.finished()
+            raise
+        fut.add_done_callback(lambda _: self.tracker.finished())
+        self.put(st['id'], model.FUTURE, fut)
 
     def start_thread(self, st):
         def main():

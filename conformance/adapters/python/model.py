@@ -10,6 +10,7 @@ file:line:column.
 import re
 
 VERSION = 1  # scenario language version; bumped when a meaning changes
+MINOR = 1    # 1.1: additions behind new capabilities (scenarios/README.md, "Changelog")
 
 # The closed set of error types a scenario can raise or catch, with their base class.
 ERROR_TYPES = {
@@ -28,7 +29,10 @@ ERROR_TYPES = {
     'BlockingIOError': 'OSError',
 }
 
-CAPABILITIES = ('virtual_time', 'tasks', 'threads', 'pipes', 'socketpair', 'debug', 'logs')
+CAPABILITIES = ('virtual_time', 'tasks', 'threads', 'pipes', 'socketpair', 'debug', 'logs',
+                # language 1.1
+                'contextvars', 'executor', 'gather', 'task_factory', 'repr', 'internals',
+                'repeat')
 LEVELS = ('documented', 'reference')
 TIMEOUTS = {'short': 10.0, 'medium': 30.0, 'long': 120.0}  # real seconds per class
 
@@ -40,16 +44,25 @@ SCENARIO_ID_RE = re.compile(r'^[a-z0-9_]+/[a-z0-9_]+$')
 # Object kinds an id can name.
 HANDLE, TIMER, FUTURE, TASK, CALLBACK, PIPE, SOCKETPAIR, THREAD = (
     'handle', 'timer', 'future', 'task', 'callback', 'pipe', 'socketpair', 'thread')
+GATHER, CONTEXT = 'gather', 'context'  # 1.1
 FD_ENDS = {PIPE: ('r', 'w'), SOCKETPAIR: ('a', 'b')}
 
 # observe: loop properties, and object properties by object kind.
 LOOP_PROPS = ('is_running', 'is_closed', 'time', 'get_debug', 'current_task', 'all_tasks',
-              'get_exception_handler')
+              'get_exception_handler',
+              # 1.1: the context variable, the task factory, the loop's private counters
+              'var', 'get_task_factory', 'scheduled_count', 'timer_cancelled_count',
+              'iterations')
+# The capability a loop property needs (1.1).
+PROP_NEEDS = {'current_task': 'tasks', 'all_tasks': 'tasks', 'var': 'contextvars',
+              'get_task_factory': 'task_factory', 'scheduled_count': 'internals',
+              'timer_cancelled_count': 'internals', 'iterations': 'internals'}
 HANDLE_PROPS = ('cancelled',)
 TIMER_PROPS = ('cancelled', 'when')
 FUTURE_PROPS = ('done', 'cancelled', 'result', 'exception')
 TASK_PROPS = FUTURE_PROPS + ('cancelling', 'get_name')
-OBJECT_PROPS = {HANDLE: HANDLE_PROPS, TIMER: TIMER_PROPS, FUTURE: FUTURE_PROPS, TASK: TASK_PROPS}
+OBJECT_PROPS = {HANDLE: HANDLE_PROPS, TIMER: TIMER_PROPS, FUTURE: FUTURE_PROPS, TASK: TASK_PROPS,
+                GATHER: FUTURE_PROPS}
 TIME_PROPS = ('time', 'when')  # their values are times: compared with the time tolerance
 
 
@@ -66,17 +79,21 @@ _STEPS = 'steps'        # inline steps: run where the enclosing step runs (try, 
 _CALLBACK = 'callback_steps'  # the body of a callback the loop calls
 _THREAD = 'thread_steps'  # the body of a thread
 _BODY = 'body'          # the body of a coroutine (task)
+_CTX = 'ref:context'    # 1.1: `context=` of the scheduling calls
+_AWAITABLE = 'ref:future,task,gather'
 OPS = {
     # Scheduling callbacks: `do` is the steps the callback runs when called.
-    'call_soon': Op({'id': 'id:handle', 'do': _CALLBACK}, ['do']),
-    'call_later': Op({'id': 'id:timer', 'delay': 'number?', 'do': _CALLBACK}, ['delay', 'do']),
-    'call_at': Op({'id': 'id:timer', 'at': 'number?', 'do': _CALLBACK}, ['at', 'do']),
+    'call_soon': Op({'id': 'id:handle', 'context': _CTX, 'do': _CALLBACK}, ['do']),
+    'call_later': Op({'id': 'id:timer', 'delay': 'number?', 'context': _CTX, 'do': _CALLBACK},
+                     ['delay', 'do']),
+    'call_at': Op({'id': 'id:timer', 'at': 'number?', 'context': _CTX, 'do': _CALLBACK},
+                  ['at', 'do']),
     'call_soon_threadsafe': Op({'id': 'id:handle', 'do': _CALLBACK}, ['do']),
-    'cancel': Op({'target': 'ref:handle,timer,future,task', 'msg': 'string', 'as': 'label'},
-                 ['target'], 'target'),
+    'cancel': Op({'target': 'ref:handle,timer,future,task,gather', 'msg': 'string',
+                  'as': 'label'}, ['target'], 'target'),
     # Running and stopping.
     'run_forever': Op({}),
-    'run_until_complete': Op({'target': 'ref:future,task', 'body': _BODY, 'as': 'label'},
+    'run_until_complete': Op({'target': _AWAITABLE, 'body': _BODY, 'as': 'label'},
                              [], 'target'),
     'stop': Op({}),
     'close': Op({}),
@@ -85,12 +102,12 @@ OPS = {
     'set_result': Op({'future': 'ref:future,task', 'value': 'scalar'}, ['future'], 'future'),
     'set_exception': Op({'future': 'ref:future,task', 'type': 'errtype', 'message': 'string'},
                         ['future', 'type']),
-    'add_done_callback': Op({'future': 'ref:future,task', 'id': 'callback', 'do': _CALLBACK},
-                            ['future', 'id']),
-    'remove_done_callback': Op({'future': 'ref:future,task', 'id': 'ref:callback',
+    'add_done_callback': Op({'future': _AWAITABLE, 'id': 'callback', 'context': _CTX,
+                             'do': _CALLBACK}, ['future', 'id']),
+    'remove_done_callback': Op({'future': _AWAITABLE, 'id': 'ref:callback',
                                 'as': 'label'}, ['future', 'id']),
-    'create_task': Op({'id': 'id:task', 'name': 'string', 'body': _BODY}, ['id', 'body'],
-                      needs=('tasks',)),
+    'create_task': Op({'id': 'id:task', 'name': 'string', 'context': _CTX, 'body': _BODY},
+                      ['id', 'body'], needs=('tasks',)),
     'uncancel': Op({'task': 'ref:task', 'as': 'label'}, ['task'], 'task'),
     # Error handling and debug mode.
     'set_exception_handler': Op({'mode': 'handler_mode', 'type': 'errtype',
@@ -117,11 +134,32 @@ OPS = {
     'observe': Op({'what': 'expr', 'as': 'label'}, ['what'], 'what'),
     'block': Op({'seconds': 'number'}, ['seconds'], 'seconds'),
     # Task bodies only.
-    'await': Op({'target': 'ref:future,task', 'as': 'label'}, ['target'], 'target', 'task'),
+    'await': Op({'target': _AWAITABLE, 'as': 'label'}, ['target'], 'target', 'task'),
     'sleep': Op({'delay': 'number'}, ['delay'], 'delay', 'task'),
     'return': Op({'value': 'scalar'}, [], 'value', 'task'),
+    # -- language 1.1 ------------------------------------------------------------------
+    # contextvars: one context variable `var` (default null) and contexts.
+    'set_var': Op({'value': 'scalar'}, ['value'], 'value', needs=('contextvars',)),
+    'copy_context': Op({'id': 'id:context'}, ['id'], 'id', needs=('contextvars',)),
+    'run_in_context': Op({'context': 'ref:context', 'do': _CALLBACK}, ['context', 'do'],
+                         needs=('contextvars',)),
+    # The default executor.
+    'run_in_executor': Op({'id': 'id:future', 'value': 'scalar', 'do': _CALLBACK},
+                          ['id', 'do'], needs=('executor',)),
+    'shutdown_default_executor': Op({}, where='task', needs=('executor',)),
+    'set_default_executor': Op({}, needs=('executor',)),
+    # gather, the task factory, reprs, repetition.
+    'gather': Op({'id': 'id:gather', 'of': 'refs:future,task',
+                  'return_exceptions': 'bool'}, ['id', 'of'], needs=('gather',)),
+    'set_task_factory': Op({'mode': 'factory_mode'}, ['mode'], 'mode',
+                           needs=('task_factory',)),
+    'repr': Op({'target': 'ref:handle,timer,future,task,gather', 'as': 'label'}, ['target'],
+               'target', needs=('repr',)),
+    'repeat': Op({'times': 'count', 'do': _STEPS}, ['times', 'do'], needs=('repeat',)),
 }
 HANDLER_MODES = ('record', 'raise', 'default')
+FACTORY_MODES = ('record', 'default')  # 1.1
+MAX_REPEAT = 1000  # 1.1: `repeat` runs its steps 1 to MAX_REPEAT times
 
 TOP_KEYS = {'id', 'title', 'rules', 'doc', 'level', 'since', 'until', 'needs', 'tags',
             'timeout', 'program', 'expect', 'notes'}

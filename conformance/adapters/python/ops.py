@@ -6,6 +6,8 @@ and `try` inside tasks are in `interp.Run.steps_async`, because they must be awa
 """
 
 import asyncio
+import concurrent.futures
+import contextvars
 import inspect
 import os
 import socket
@@ -47,7 +49,16 @@ def error_json(exc):
 
 
 def scalar(v):
+    """A result as a trace value: JSON scalars as they are; a list (gather's result) item
+    by item, exceptions in it as {type, message}; anything else as its repr."""
+    if isinstance(v, list):
+        return [error_json(x) if isinstance(x, BaseException) else scalar(x) for x in v]
     return v if model.is_scalar(v) else repr(v)
+
+
+def _context(self, st):
+    """The `context=` keyword of a scheduling call (1.1), if the step gives one."""
+    return {'context': self.get(st['context'])} if 'context' in st else {}
 
 
 class Ops:
@@ -57,13 +68,16 @@ class Ops:
     def step(self, st, exc=None):
         op, loop = st['op'], self.loop
         if op == 'call_soon':
-            self.put(st.get('id'), model.HANDLE, loop.call_soon(self.callback(st['do'])))
+            self.put(st.get('id'), model.HANDLE,
+                     loop.call_soon(self.callback(st['do']), **_context(self, st)))
         elif op == 'call_later':
             self.put(st.get('id'), model.TIMER,
-                     loop.call_later(st['delay'], self.callback(st['do'])))
+                     loop.call_later(st['delay'], self.callback(st['do']),
+                                     **_context(self, st)))
         elif op == 'call_at':
             when = None if st['at'] is None else self.t0 + st['at']
-            self.put(st.get('id'), model.TIMER, loop.call_at(when, self.callback(st['do'])))
+            self.put(st.get('id'), model.TIMER,
+                     loop.call_at(when, self.callback(st['do']), **_context(self, st)))
         elif op == 'call_soon_threadsafe':
             self.put(st.get('id'), model.HANDLE,
                      loop.call_soon_threadsafe(self.callback(st['do'])))
@@ -93,7 +107,7 @@ class Ops:
             fn = self.callbacks.get(st['id'])
             if fn is None:
                 fn = self.callbacks[st['id']] = self.callback(st['do'])
-            self.get(st['future']).add_done_callback(fn)
+            self.get(st['future']).add_done_callback(fn, **_context(self, st))
         elif op == 'remove_done_callback':
             fn = self.callbacks.get(st['id'])
             if fn is None:
@@ -158,6 +172,35 @@ class Ops:
             else:
                 time.sleep(st['seconds'])
         else:
+            self.step_11(op, st, exc)
+
+    def step_11(self, op, st, exc):
+        """The operations added in language 1.1."""
+        loop = self.loop
+        if op == 'set_var':
+            self.var.set(st['value'])
+        elif op == 'copy_context':
+            self.put(st['id'], model.CONTEXT, contextvars.copy_context())
+        elif op == 'run_in_context':
+            self.get(st['context']).run(self.steps, st['do'])
+        elif op == 'run_in_executor':
+            self.run_in_executor(st)
+        elif op == 'set_default_executor':
+            loop.set_default_executor(
+                concurrent.futures.ThreadPoolExecutor(thread_name_prefix='asyncio'))
+        elif op == 'gather':
+            self.put(st['id'], model.GATHER,
+                     asyncio.gather(*(self.get(i) for i in st['of']),
+                                    return_exceptions=st.get('return_exceptions', False)))
+        elif op == 'set_task_factory':
+            self.set_task_factory(st['mode'])
+        elif op == 'repr':
+            self.trace.emit('repr', name=st.get('as', st['target']),
+                            message=repr(self.get(st['target'])))
+        elif op == 'repeat':
+            for _ in range(st['times']):
+                self.steps(st['do'], exc)
+        else:
             raise Abort('invalid', f'{op} is not allowed here')
 
     # -- the larger steps ----------------------------------------------------------------
@@ -177,12 +220,25 @@ class Ops:
     def create_task(self, st):
         coro = self.task_body(st['body'])
         kwargs = {'name': st['name']} if 'name' in st else {}
+        kwargs.update(_context(self, st))
         try:
             task = self.loop.create_task(coro, **kwargs)
         except BaseException:
             coro.close()
             raise
         self.put(st['id'], model.TASK, task)
+
+    def set_task_factory(self, mode):
+        if mode == 'default':
+            self.loop.set_task_factory(None)
+            self.factory_mode = None
+            return
+
+        def factory(loop, coro, **kwargs):
+            self.trace.emit('factory', context='context' in kwargs)
+            return asyncio.Task(coro, loop=loop, **kwargs)
+        self.loop.set_task_factory(factory)
+        self.factory_mode = mode
 
     def set_exception_handler(self, st):
         mode = st['mode']
@@ -232,4 +288,14 @@ class Ops:
             return len(asyncio.all_tasks(loop))
         if prop == 'get_exception_handler':
             return self.handler_mode if loop.get_exception_handler() is not None else None
+        if prop == 'var':
+            return scalar(self.var.get())
+        if prop == 'get_task_factory':
+            return self.factory_mode if loop.get_task_factory() is not None else None
+        if prop == 'scheduled_count':
+            return len(loop._scheduled)
+        if prop == 'timer_cancelled_count':
+            return loop._timer_cancelled_count
+        if prop == 'iterations':
+            return loop.iterations
         return getattr(loop, prop)()

@@ -7,7 +7,7 @@ Checks, each failing with a ScenarioError that names the path:
 - ids: defined once in the whole scenario, and every reference names an id of a kind that
   the field accepts (a done callback id is defined by its one `add_done_callback` with `do`);
 - `needs` lists every capability the program uses (tasks, threads, pipes, socketpair,
-  debug, logs);
+  debug, logs; 1.1: contextvars, executor, gather, task_factory, repr, internals, repeat);
 - the `expect` section (compiled by check.compile_expect).
 """
 
@@ -150,6 +150,12 @@ class _Walker:
             self.define(value, ftype[3:], path)
         elif ftype.startswith('ref:'):
             self.refs.append((value, ftype[4:].split(','), path))
+        elif ftype.startswith('refs:'):
+            if not isinstance(value, list) or not value:
+                raise ScenarioError(path, f'expected a non-empty list of ids, got '
+                                          f'{model._show(value)}')
+            for i, v in enumerate(value):
+                self.refs.append((v, ftype[5:].split(','), path + (i,)))
         elif ftype == 'callback':
             if not isinstance(value, str) or not model.ID_RE.match(value):
                 raise ScenarioError(path, f'{value!r} is not an id')
@@ -198,8 +204,8 @@ class _Walker:
             if prop not in model.LOOP_PROPS:
                 raise ScenarioError(path, f'unknown loop property {prop!r} (properties: '
                                           f'{", ".join(model.LOOP_PROPS)})')
-            if prop in ('current_task', 'all_tasks'):
-                self.needs.add('tasks')
+            if prop in model.PROP_NEEDS:
+                self.needs.add(model.PROP_NEEDS[prop])
             return
         self.refs.append((obj, list(model.OBJECT_PROPS), path, None, prop))
 
@@ -239,6 +245,9 @@ def _check_type(ftype, value, path):
         'scalar': lambda: is_scalar(value),
         'errtype': lambda: isinstance(value, str) and value in ERROR_TYPES,
         'handler_mode': lambda: isinstance(value, str) and value in model.HANDLER_MODES,
+        'factory_mode': lambda: isinstance(value, str) and value in model.FACTORY_MODES,
+        'count': lambda: (isinstance(value, int) and not isinstance(value, bool)
+                          and 1 <= value <= model.MAX_REPEAT),
     }[ftype]()
     if not ok:
         want = {
@@ -247,5 +256,7 @@ def _check_type(ftype, value, path):
             'scalar': 'a JSON scalar (number, string, bool, null)',
             'errtype': 'an error type (' + ', '.join(ERROR_TYPES) + ')',
             'handler_mode': 'one of ' + ', '.join(model.HANDLER_MODES),
+            'factory_mode': 'one of ' + ', '.join(model.FACTORY_MODES),
+            'count': f'an integer from 1 to {model.MAX_REPEAT}',
         }[ftype]
         raise ScenarioError(path, f'expected {want}, got {model._show(value)}')

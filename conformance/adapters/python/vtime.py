@@ -94,7 +94,12 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
     def __init__(self, clock=None, threads=None):
         self.clock = clock or VirtualClock()
         self.threads = threads or ThreadTracker()
+        self.iterations = 0  # _run_once calls (language 1.1: observe iterations)
         super().__init__(VirtualTimeSelector(self.clock, self.threads))
+
+    def _run_once(self):
+        self.iterations += 1
+        super()._run_once()
 
     def time(self):
         return self.clock.now

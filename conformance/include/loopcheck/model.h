@@ -15,6 +15,8 @@
 namespace loopcheck {
 
 inline constexpr int kLanguageVersion = 1;
+inline constexpr int kLanguageMinor = 1;  // 1.1: additions behind new capabilities
+inline constexpr int kMaxRepeat = 1000;   // `repeat` runs its steps 1 to kMaxRepeat times
 
 // A scenario that is not valid: `path` names the place in the JSON value.
 class ScenarioError : public std::runtime_error {
@@ -64,10 +66,13 @@ bool is_subclass(const std::string& name, const std::string& base);
 const std::vector<std::string>& capabilities();
 const std::vector<std::string>& levels();
 const std::vector<std::string>& handler_modes();
+const std::vector<std::string>& factory_modes();
 const std::vector<std::string>& top_keys();  // sorted, as the reference prints them
 const std::vector<std::string>& required_top();
 const std::vector<std::string>& loop_props();
-// Object kind -> its observable properties (handle, timer, future, task).
+// The capability a loop property needs, or empty.
+std::string prop_needs(const std::string& prop);
+// Object kind -> its observable properties (handle, timer, future, task, gather).
 const std::vector<std::pair<std::string, std::vector<std::string>>>& object_props();
 const std::vector<std::string>* props_of(const std::string& kind);
 // Pipe and socketpair ends.

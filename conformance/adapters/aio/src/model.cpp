@@ -15,24 +15,29 @@ Field id(std::string name, std::string kind) { return {std::move(name), F::id, {
 Field ref(std::string name, std::vector<std::string> kinds) {
   return {std::move(name), F::ref, std::move(kinds)};
 }
+Field refs(std::string name, std::vector<std::string> kinds) {
+  return {std::move(name), F::refs, std::move(kinds)};
+}
 Field plain(std::string name, FieldType type) { return {std::move(name), type, {}}; }
 
 const std::map<std::string, OpSpec, std::less<>>& table() {
   static const std::map<std::string, OpSpec, std::less<>> ops = [] {
     std::map<std::string, OpSpec, std::less<>> t;
     const std::vector<std::string> fut_task{"future", "task"};
+    const std::vector<std::string> awaitable{"future", "task", "gather"};  // 1.1: gather
+    const Field context = ref("context", {"context"});                    // 1.1: context=
     // Scheduling callbacks.
-    t["call_soon"] = {{id("id", "handle"), plain("do", F::callback_steps)}, {"do"}, "", Where::any, {}};
-    t["call_later"] = {{id("id", "timer"), plain("delay", F::number_or_null), plain("do", F::callback_steps)},
-                       {"delay", "do"}, "", Where::any, {}};
-    t["call_at"] = {{id("id", "timer"), plain("at", F::number_or_null), plain("do", F::callback_steps)},
+    t["call_soon"] = {{id("id", "handle"), context, plain("do", F::callback_steps)}, {"do"}, "", Where::any, {}};
+    t["call_later"] = {{id("id", "timer"), plain("delay", F::number_or_null), context,
+                        plain("do", F::callback_steps)}, {"delay", "do"}, "", Where::any, {}};
+    t["call_at"] = {{id("id", "timer"), plain("at", F::number_or_null), context, plain("do", F::callback_steps)},
                     {"at", "do"}, "", Where::any, {}};
     t["call_soon_threadsafe"] = {{id("id", "handle"), plain("do", F::callback_steps)}, {"do"}, "", Where::any, {}};
-    t["cancel"] = {{ref("target", {"handle", "timer", "future", "task"}), plain("msg", F::string),
+    t["cancel"] = {{ref("target", {"handle", "timer", "future", "task", "gather"}), plain("msg", F::string),
                     plain("as", F::label)}, {"target"}, "target", Where::any, {}};
     // Running and stopping.
     t["run_forever"] = {};
-    t["run_until_complete"] = {{ref("target", fut_task), plain("body", F::body), plain("as", F::label)},
+    t["run_until_complete"] = {{ref("target", awaitable), plain("body", F::body), plain("as", F::label)},
                                {}, "target", Where::any, {}};
     t["stop"] = {};
     t["close"] = {};
@@ -41,11 +46,11 @@ const std::map<std::string, OpSpec, std::less<>>& table() {
     t["set_result"] = {{ref("future", fut_task), plain("value", F::scalar)}, {"future"}, "future", Where::any, {}};
     t["set_exception"] = {{ref("future", fut_task), plain("type", F::errtype), plain("message", F::string)},
                           {"future", "type"}, "", Where::any, {}};
-    t["add_done_callback"] = {{ref("future", fut_task), plain("id", F::callback_id), plain("do", F::callback_steps)},
-                              {"future", "id"}, "", Where::any, {}};
-    t["remove_done_callback"] = {{ref("future", fut_task), ref("id", {"callback"}), plain("as", F::label)},
+    t["add_done_callback"] = {{ref("future", awaitable), plain("id", F::callback_id), context,
+                               plain("do", F::callback_steps)}, {"future", "id"}, "", Where::any, {}};
+    t["remove_done_callback"] = {{ref("future", awaitable), ref("id", {"callback"}), plain("as", F::label)},
                                  {"future", "id"}, "", Where::any, {}};
-    t["create_task"] = {{id("id", "task"), plain("name", F::string), plain("body", F::body)},
+    t["create_task"] = {{id("id", "task"), plain("name", F::string), context, plain("body", F::body)},
                         {"id", "body"}, "", Where::any, {"tasks"}};
     t["uncancel"] = {{ref("task", {"task"}), plain("as", F::label)}, {"task"}, "task", Where::any, {}};
     // Error handling and debug mode.
@@ -75,9 +80,24 @@ const std::map<std::string, OpSpec, std::less<>>& table() {
     t["observe"] = {{plain("what", F::expr), plain("as", F::label)}, {"what"}, "what", Where::any, {}};
     t["block"] = {{plain("seconds", F::number)}, {"seconds"}, "seconds", Where::any, {}};
     // Task bodies only.
-    t["await"] = {{ref("target", fut_task), plain("as", F::label)}, {"target"}, "target", Where::task, {}};
+    t["await"] = {{ref("target", awaitable), plain("as", F::label)}, {"target"}, "target", Where::task, {}};
     t["sleep"] = {{plain("delay", F::number)}, {"delay"}, "delay", Where::task, {}};
     t["return"] = {{plain("value", F::scalar)}, {}, "value", Where::task, {}};
+    // Language 1.1.
+    t["set_var"] = {{plain("value", F::scalar)}, {"value"}, "value", Where::any, {"contextvars"}};
+    t["copy_context"] = {{id("id", "context")}, {"id"}, "id", Where::any, {"contextvars"}};
+    t["run_in_context"] = {{ref("context", {"context"}), plain("do", F::callback_steps)}, {"context", "do"}, "",
+                           Where::any, {"contextvars"}};
+    t["run_in_executor"] = {{id("id", "future"), plain("value", F::scalar), plain("do", F::callback_steps)},
+                            {"id", "do"}, "", Where::any, {"executor"}};
+    t["shutdown_default_executor"] = {{}, {}, "", Where::task, {"executor"}};
+    t["set_default_executor"] = {{}, {}, "", Where::any, {"executor"}};
+    t["gather"] = {{id("id", "gather"), refs("of", fut_task), plain("return_exceptions", F::boolean)},
+                   {"id", "of"}, "", Where::any, {"gather"}};
+    t["set_task_factory"] = {{plain("mode", F::factory_mode)}, {"mode"}, "mode", Where::any, {"task_factory"}};
+    t["repr"] = {{ref("target", {"handle", "timer", "future", "task", "gather"}), plain("as", F::label)},
+                 {"target"}, "target", Where::any, {"repr"}};
+    t["repeat"] = {{plain("times", F::count), plain("do", F::steps)}, {"times", "do"}, "", Where::any, {"repeat"}};
     return t;
   }();
   return ops;
@@ -123,14 +143,28 @@ bool is_error_type(std::string_view name) {
 
 const std::vector<std::string>& all_capabilities() {
   static const std::vector<std::string> caps{"virtual_time", "tasks", "threads", "pipes",
-                                             "socketpair", "debug", "logs"};
+                                             "socketpair", "debug", "logs",
+                                             // language 1.1
+                                             "contextvars", "executor", "gather", "task_factory",
+                                             "repr", "internals", "repeat"};
   return caps;
 }
 
 const std::vector<std::string>& loop_properties() {
   static const std::vector<std::string> props{"is_running", "is_closed", "time", "get_debug",
-                                              "current_task", "all_tasks", "get_exception_handler"};
+                                              "current_task", "all_tasks", "get_exception_handler",
+                                              // language 1.1
+                                              "var", "get_task_factory", "scheduled_count",
+                                              "timer_cancelled_count", "iterations"};
   return props;
+}
+
+std::string property_needs(std::string_view prop) {
+  if (prop == "current_task" || prop == "all_tasks") return "tasks";
+  if (prop == "var") return "contextvars";
+  if (prop == "get_task_factory") return "task_factory";
+  if (prop == "scheduled_count" || prop == "timer_cancelled_count" || prop == "iterations") return "internals";
+  return "";
 }
 
 const std::vector<std::string>& object_properties(std::string_view kind) {
@@ -142,13 +176,13 @@ const std::vector<std::string>& object_properties(std::string_view kind) {
   static const std::vector<std::string> none;
   if (kind == kHandle) return handle;
   if (kind == kTimer) return timer;
-  if (kind == kFuture) return future;
+  if (kind == kFuture || kind == kGather) return future;
   if (kind == kTask) return task;
   return none;
 }
 
 const std::vector<std::string>& observable_kinds() {
-  static const std::vector<std::string> kinds{"handle", "timer", "future", "task"};
+  static const std::vector<std::string> kinds{"handle", "timer", "future", "task", "gather"};
   return kinds;
 }
 

@@ -11,17 +11,20 @@
 
 namespace loopcheck::aio_adapter {
 
-inline constexpr int kLanguageVersion = 1;
+inline constexpr int kLanguageVersion = 1;  // and minor version 1 (1.1): additions behind capabilities
+inline constexpr int kMaxRepeat = 1000;    // `repeat` runs its steps 1 to kMaxRepeat times
 inline constexpr int kProtocolVersion = 1;
 
 // Object kinds an id can name.
 inline constexpr std::string_view kHandle = "handle", kTimer = "timer", kFuture = "future",
                                   kTask = "task", kCallback = "callback", kPipe = "pipe",
-                                  kSocketpair = "socketpair", kThread = "thread";
+                                  kSocketpair = "socketpair", kThread = "thread",
+                                  kGather = "gather", kContext = "context";  // 1.1
 
 enum class FieldType {
   id,             // defines an id of `kinds[0]`
   ref,            // names an id of one of `kinds`
+  refs,           // a non-empty list of ids of `kinds` (1.1: gather's `of`)
   callback_id,    // add_done_callback's id (defined by the use that gives `do`)
   fd,             // "<pipe or socketpair id>.<end>"
   expr,           // observe expression
@@ -31,6 +34,8 @@ enum class FieldType {
   body,           // the body of a coroutine (task)
   handlers,       // try's except clauses
   number, number_or_null, positive_int, string, label, boolean, scalar, errtype, handler_mode,
+  factory_mode,   // 1.1: set_task_factory's mode
+  count,          // 1.1: repeat's times, 1..kMaxRepeat
 };
 
 struct Field {
@@ -60,6 +65,8 @@ bool is_error_type(std::string_view name);
 
 const std::vector<std::string>& all_capabilities();
 const std::vector<std::string>& loop_properties();
+// The capability a loop property needs, or "".
+std::string property_needs(std::string_view prop);
 // Properties of an object kind; empty for kinds that have none.
 const std::vector<std::string>& object_properties(std::string_view kind);
 // Kinds that have properties (handle, timer, future, task).

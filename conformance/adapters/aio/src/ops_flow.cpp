@@ -78,6 +78,15 @@ json Run::loop_property(const std::string& prop) {
     if (!loop.get_exception_handler() || !handler_mode_) return nullptr;
     return *handler_mode_;
   }
+  // 1.1
+  if (prop == "var") return var_.get();
+  if (prop == "get_task_factory") {
+    if (!loop.get_task_factory() || !factory_mode_) return nullptr;
+    return *factory_mode_;
+  }
+  if (prop == "scheduled_count") return loop.scheduled_count();
+  if (prop == "timer_cancelled_count") return loop.timer_cancelled_count();
+  if (prop == "iterations") return loop.iteration_count();
   throw Abort{"invalid", "unknown loop property '" + prop + "'"};
 }
 
@@ -85,11 +94,11 @@ json Run::object_property(const Obj& obj, const std::string& prop) {
   if (obj.kind == kHandle || obj.kind == kTimer) {
     if (prop == "cancelled") return obj.handle.cancelled();
     if (prop == "when" && obj.kind == kTimer) return obj.timer.when() - t0_;
-  } else if (obj.kind == kFuture || obj.kind == kTask) {
-    if (prop == "done") return obj.future.done();
-    if (prop == "cancelled") return obj.future.cancelled();
-    if (prop == "result") return obj.future.result();
-    if (prop == "exception") return error_json(obj.future.exception());
+  } else if (obj.kind == kFuture || obj.kind == kTask || obj.kind == kGather) {
+    if (prop == "done") return obj.base.done();
+    if (prop == "cancelled") return obj.base.cancelled();
+    if (prop == "result") return result_of(obj);
+    if (prop == "exception") return error_json(obj.base.exception());
     if (obj.kind == kTask && prop == "cancelling") return obj.task.cancelling();
     if (obj.kind == kTask && prop == "get_name") return obj.task.get_name();
   }

@@ -10,6 +10,7 @@ bool Run::step_tasks(const std::string& op, const json& st) {
     Obj obj;
     obj.kind = kFuture;
     obj.future = loop_->create_future<json>();
+    obj.base = obj.future;
     put(st.at("id"), std::move(obj));
   } else if (op == "set_result") {
     get(st.at("future")).future.set_result(st.value("value", json()));
@@ -28,8 +29,11 @@ bool Run::step_tasks(const std::string& op, const json& st) {
       if (it != callbacks_.end()) fn = it->second;
     }
     if (!fn) throw Abort{"invalid", "done callback '" + id + "' is used before the step that defines it ran"};
-    aio::FutureBase future = get(st.at("future")).future;
-    future.add_done_callback(*fn);
+    aio::FutureBase future = get(st.at("future")).base;
+    if (st.contains("context"))
+      future.add_done_callback(get(st["context"]).context, *fn);
+    else
+      future.add_done_callback(*fn);
   } else if (op == "remove_done_callback") {
     const std::string id = st.at("id");
     std::optional<DoneCallback> fn;
@@ -39,15 +43,18 @@ bool Run::step_tasks(const std::string& op, const json& st) {
       if (it != callbacks_.end()) fn = it->second;
     }
     if (!fn) throw Abort{"invalid", "done callback '" + id + "' was never added"};
-    aio::FutureBase future = get(st.at("future")).future;
+    aio::FutureBase future = get(st.at("future")).base;
     result(st, future.remove_done_callback(*fn));
   } else if (op == "create_task") {
     std::optional<std::string> name;
     if (st.contains("name")) name = st["name"].get<std::string>();
     Obj obj;
     obj.kind = kTask;
-    obj.task = loop_->create_task(task_body(this, &st.at("body")), name);
+    std::optional<aio::Context> context;
+    if (st.contains("context")) context = get(st["context"]).context;
+    obj.task = loop_->create_task(task_body(this, &st.at("body")), name, context);
     obj.future = obj.task;
+    obj.base = obj.task;
     put(st.at("id"), std::move(obj));
   } else if (op == "uncancel") {
     result(st, get(st.at("task")).task.uncancel());

@@ -35,14 +35,21 @@ Obj timer_obj(aio::TimerHandle timer) {
 bool Run::step_schedule(const std::string& op, const json& st) {
   aio::EventLoop& loop = *loop_;
   const json id = st.value("id", json());
+  // 1.1: `context=`, a context made by copy_context.
+  std::optional<aio::Context> context;
+  if (st.contains("context")) context = get(st["context"]).context;
   if (op == "call_soon") {
-    put(id, handle_obj(loop.call_soon(StepsCallback{this, &st.at("do")})));
+    StepsCallback cb{this, &st.at("do")};
+    put(id, handle_obj(context ? loop.call_soon(*context, cb) : loop.call_soon(cb)));
   } else if (op == "call_later") {
-    put(id, timer_obj(loop.call_later(number_or_none(st.at("delay")), StepsCallback{this, &st.at("do")})));
+    StepsCallback cb{this, &st.at("do")};
+    std::optional<double> delay = number_or_none(st.at("delay"));
+    put(id, timer_obj(context ? loop.call_later(*context, delay, cb) : loop.call_later(delay, cb)));
   } else if (op == "call_at") {
+    StepsCallback cb{this, &st.at("do")};
     std::optional<double> at = number_or_none(st.at("at"));
     if (at) *at += t0_;
-    put(id, timer_obj(loop.call_at(at, StepsCallback{this, &st.at("do")})));
+    put(id, timer_obj(context ? loop.call_at(*context, at, cb) : loop.call_at(at, cb)));
   } else if (op == "call_soon_threadsafe") {
     put(id, handle_obj(loop.call_soon_threadsafe(StepsCallback{this, &st.at("do")})));
   } else if (op == "cancel") {
@@ -54,14 +61,21 @@ bool Run::step_schedule(const std::string& op, const json& st) {
     } else {
       std::optional<std::string> msg;
       if (st.contains("msg")) msg = st["msg"].get<std::string>();
-      result(st, target.future.cancel(msg));
+      result(st, target.base.cancel(msg));
     }
   } else if (op == "run_forever") {
     loop.run_forever();
   } else if (op == "run_until_complete") {
     if (st.contains("target")) {
-      json value = loop.run_until_complete(get(st["target"]).future);
-      result(st, std::move(value));
+      Obj target = get(st["target"]);
+      if (target.kind == kGather) {
+        if (target.gather_errors) loop.run_until_complete(target.gather_errors);
+        else loop.run_until_complete(target.gather_values);
+        result(st, result_of(target));
+      } else {
+        json value = loop.run_until_complete(target.future);
+        result(st, std::move(value));
+      }
     } else {
       json value = loop.run_until_complete(task_body(this, &st.at("body")));
       result(st, std::move(value));

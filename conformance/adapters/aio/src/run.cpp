@@ -83,7 +83,9 @@ void Run::steps(const json& steps, const std::exception_ptr& exc) {
 
 void Run::step(const json& st, const std::exception_ptr& exc) {
   const std::string& op = st.at("op").get_ref<const std::string&>();
-  if (step_schedule(op, st) || step_tasks(op, st) || step_io(op, st) || step_flow(op, st, exc)) return;
+  if (step_schedule(op, st) || step_tasks(op, st) || step_io(op, st) || step_flow(op, st, exc) ||
+      step_v11(op, st, exc))
+    return;
   throw Abort{"invalid", op + " is not allowed here"};
 }
 

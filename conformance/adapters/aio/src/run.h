@@ -22,8 +22,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aio/context.h"
 #include "aio/event_loop.h"
 #include "aio/future.h"
+#include "aio/gather.h"
 #include "aio/task.h"
 #include "errors.h"
 #include "host.h"
@@ -38,10 +40,16 @@ struct Obj {
   std::string kind;
   aio::Handle handle;        // handle, timer
   aio::TimerHandle timer;    // timer
+  aio::FutureBase base;      // future, task, gather: what does not need the result type
   aio::Future<json> future;  // future, task
   aio::Task<json> task;      // task
   int fds[2] = {-1, -1};     // pipe: r, w; socketpair: a, b
   std::shared_ptr<ScenarioThread> thread;
+  // 1.1
+  aio::Context context;                                    // context
+  aio::Future<std::vector<json>> gather_values;            // gather without return_exceptions
+  aio::Future<std::vector<std::exception_ptr>> gather_errors;  // gather with return_exceptions
+  std::vector<aio::Future<json>> gather_children;          // gather: its arguments, in order
 };
 
 class Run;
@@ -106,12 +114,19 @@ class Run {
   const json* handler_for(const json& st, const std::exception_ptr& error);
   // The id of a task the scenario created, "<other>" for any other task.
   json task_id(const aio::TaskBase& task) const;
+  // The result of a done future, task or gather as a trace value (a gather's: a list, with
+  // {type, message} for the exceptions return_exceptions gave). Raises as result() does.
+  json result_of(const Obj& obj) const;
 
  private:
   bool step_schedule(const std::string& op, const json& st);
   bool step_tasks(const std::string& op, const json& st);
   bool step_io(const std::string& op, const json& st);
   bool step_flow(const std::string& op, const json& st, const std::exception_ptr& exc);
+  bool step_v11(const std::string& op, const json& st, const std::exception_ptr& exc);
+  void run_in_executor(const json& st);
+  void gather(const json& st);
+  void set_task_factory(const std::string& mode);
   void try_sync(const json& st, const std::exception_ptr& outer);
   void observe(const json& st);
   json loop_property(const std::string& prop);
@@ -128,6 +143,8 @@ class Run {
   Trace trace_;
   json final_;
   std::optional<std::string> handler_mode_;
+  std::optional<std::string> factory_mode_;
+  aio::ContextVar<json> var_{"var", json()};  // 1.1: set_var, observe var
 
   mutable std::mutex mutex_;  // objs_, callbacks_ and fatal_: threads use them too
   std::map<std::string, Obj> objs_;

@@ -10,6 +10,7 @@
 
 #include "aio/coro.h"
 #include "aio/sleep.h"
+#include "model.h"
 #include "run.h"
 
 namespace loopcheck::aio_adapter {
@@ -53,9 +54,14 @@ aio::Coro<Flow> steps_async(Run* run, const json* steps, std::exception_ptr exc)
   for (const json& st : *steps) {
     const std::string& op = st.at("op").get_ref<const std::string&>();
     if (op == "await") {
-      aio::Future<json> target = run->get(st.at("target")).future;
-      json value = co_await target;
-      run->result(st, std::move(value));
+      Obj target = run->get(st.at("target"));
+      if (target.kind == kGather) {
+        co_await target.base;
+        run->result(st, run->result_of(target));
+      } else {
+        json value = co_await target.future;
+        run->result(st, std::move(value));
+      }
     } else if (op == "sleep") {
       co_await aio::sleep(st.at("delay").get<double>());
     } else if (op == "return") {
@@ -63,6 +69,14 @@ aio::Coro<Flow> steps_async(Run* run, const json* steps, std::exception_ptr exc)
     } else if (op == "try") {
       Flow flow = co_await try_async(run, &st, exc);
       if (flow) co_return flow;
+    } else if (op == "repeat") {
+      const int times = st.at("times").get<int>();
+      for (int i = 0; i < times; ++i) {
+        Flow flow = co_await steps_async(run, &st.at("do"), exc);
+        if (flow) co_return flow;
+      }
+    } else if (op == "shutdown_default_executor") {
+      co_await run->loop().shutdown_default_executor();
     } else {
       run->step(st, exc);
     }

@@ -70,6 +70,14 @@ void check_type(FieldType type, const json& v, const Path& path) {
       ok = v.is_string() && (v == "record" || v == "raise" || v == "default");
       want = "one of record, raise, default";
       break;
+    case FieldType::factory_mode:
+      ok = v.is_string() && (v == "record" || v == "default");
+      want = "one of record, default";
+      break;
+    case FieldType::count:
+      ok = v.is_number_integer() && v.get<long long>() >= 1 && v.get<long long>() <= kMaxRepeat;
+      want = "an integer from 1 to " + std::to_string(kMaxRepeat);
+      break;
     default: ok = true;
   }
   if (!ok) throw ScenarioError(path, "expected " + want + ", got " + show(v));
@@ -204,6 +212,12 @@ class Walker {
       case FieldType::handlers: return handlers(value, path, where);
       case FieldType::id: define(value, f.kinds[0], path); break;
       case FieldType::ref: refs_.push_back({value, f.kinds, path, std::nullopt, std::nullopt}); break;
+      case FieldType::refs:
+        if (!value.is_array() || value.empty())
+          throw ScenarioError(path, "expected a non-empty list of ids, got " + show(value));
+        for (std::size_t i = 0; i < value.size(); ++i)
+          refs_.push_back({value[i], f.kinds, path + i, std::nullopt, std::nullopt});
+        break;
       case FieldType::callback_id:
         if (!value.is_string() || !is_id(value.get<std::string>()))
           throw ScenarioError(path, show(value) + " is not an id");
@@ -263,7 +277,8 @@ class Walker {
       const auto& props = loop_properties();
       if (std::find(props.begin(), props.end(), prop) == props.end())
         throw ScenarioError(path, "unknown loop property '" + prop + "' (properties: " + join(props, ", ") + ")");
-      if (prop == "current_task" || prop == "all_tasks") needs.insert("tasks");
+      const std::string need = property_needs(prop);
+      if (!need.empty()) needs.insert(need);
       return;
     }
     refs_.push_back({obj, observable_kinds(), path, std::nullopt, prop});
