@@ -72,6 +72,51 @@ TYPED_TEST(ContextTest, ORD13_ACallbackScheduledFromAnotherThreadUsesThatThreads
   EXPECT_EQ(seen, 5);
 }
 
+TYPED_TEST(ContextTest, ORD13_AReaderRunsEveryTimeInTheContextItsHandleCopied) {
+  ContextVar<std::string> var("var", "");
+  std::vector<std::string> seen;
+  auto [r, w] = this->make_pipe();
+  var.set("at add_reader");
+  int calls = 0;
+  this->loop->add_reader(r, [&, fd = r] {
+    seen.push_back(var.get());
+    var.set("set by the reader");
+    std::byte b[1];
+    this->loop->os().read(fd, b);
+    if (++calls == 2) {
+      this->loop->remove_reader(fd);
+      this->loop->stop();
+    }
+  });
+  var.set("later");
+  this->write_byte(w);
+  this->write_byte(w);
+  this->loop->run_forever();
+  EXPECT_EQ(seen, (std::vector<std::string>{"at add_reader", "set by the reader"}));
+  this->close_pipes();
+}
+
+TYPED_TEST(ContextTest, ORD13_CallSoonThreadsafeTakesAContextToo) {
+  ContextVar<int> var("var", 0);
+  Context context;
+  context.run([&] { var.set(3); });
+  int seen = -1;
+  this->loop->call_soon_threadsafe(context, [&] { seen = var.get(); });
+  this->run_iterations(1);
+  EXPECT_EQ(seen, 3);
+}
+
+TYPED_TEST(ContextTest, ExecutorWorkStartsInAnEmptyContext) {
+  ContextVar<int> var("var", 0);
+  var.set(9);
+  int seen = -1;
+  auto body = [&]() -> Coro<void> {
+    co_await this->loop->run_in_executor(nullptr, [&] { seen = var.get(); });
+  };
+  this->run(body());
+  EXPECT_EQ(seen, 0);  // the default, as on a fresh worker thread
+}
+
 TYPED_TEST(ContextTest, ATaskRunsEveryStepInItsOwnContext) {
   ContextVar<int> var("var", 0);
   var.set(1);

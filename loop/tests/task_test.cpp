@@ -243,6 +243,7 @@ TYPED_TEST(TaskTest, FUT13_GatherFailsWithTheFirstErrorUnlessExceptionsAreReturn
   Task<int> a = this->loop->create_task(ok());
   Task<int> b = this->loop->create_task(bad());
   Future<std::vector<int>> all = gather(std::vector<Future<int>>{a, b});
+  EXPECT_EQ(all.repr(), "<_GatheringFuture pending>");
   EXPECT_THROW(this->run(all), ValueError);
   Task<int> c = this->loop->create_task(bad());
   Task<int> d = this->loop->create_task(ok());

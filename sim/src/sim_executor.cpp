@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "aio/context.h"
 #include "aio/errors.h"
 #include "aio/sim/hash.h"
 #include "aio/sim/world.h"
@@ -14,6 +15,10 @@ void SimExecutor::Jobs::run_first() {
   if (queue.empty()) return;  // done already, by shutdown(wait=true)
   std::function<void()> work = std::move(queue.front());
   queue.pop_front();
+  // A worker thread starts in an empty context, whatever the program set in its own; here
+  // the work runs on the loop's thread (inside select), so it gets one explicitly.
+  aio::detail::ContextData empty;
+  aio::detail::EnteredContext entered(empty);
   work();
 }
 

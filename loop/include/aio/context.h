@@ -72,10 +72,12 @@ inline VarsPtr captured_vars() {
   return captured_vars_slow();
 }
 
-// A callable run in a fresh context over `vars` (a callback scheduled without `context=`).
+// A callable run in its own context, a copy of the one current when it was scheduled (a
+// callback scheduled without `context=`). The copy is made once, as Handle's is: a reader
+// called again and again runs in the same context and sees what it set there before.
 template <class F>
 struct RunInVars {
-  VarsPtr vars;
+  ContextData context;
   F fn;
   template <class... A>
   void operator()(A&... args);
@@ -117,8 +119,7 @@ class EnteredContext {
 template <class F>
 template <class... A>
 void RunInVars<F>::operator()(A&... args) {
-  ContextData data{vars};
-  EnteredContext entered(data);
+  EnteredContext entered(context);
   fn(args...);
 }
 

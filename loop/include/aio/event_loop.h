@@ -142,19 +142,23 @@ class EventLoop {
   // Thread-safe call_soon: may be called from any thread; wakes a blocked select (THR-01).
   // Its handles keep their order with call_soon's (ORD-02).
   template <class F>
+    requires NotContext<F>
   Handle call_soon_threadsafe(F&& cb, Location where = Location::current()) {
     return call_soon_threadsafe_at(where, std::forward<F>(cb));
   }
   template <class F, class A>
+    requires NotContext<F>
   Handle call_soon_threadsafe(F&& cb, A&& a, Location where = Location::current()) {
     return call_soon_threadsafe_at(where, std::forward<F>(cb), std::forward<A>(a));
   }
   template <class F, class A, class B>
+    requires NotContext<F>
   Handle call_soon_threadsafe(F&& cb, A&& a, B&& b, Location where = Location::current()) {
     return call_soon_threadsafe_at(where, std::forward<F>(cb), std::forward<A>(a),
                                    std::forward<B>(b));
   }
   template <class F, class A, class B, class C, class... More>
+    requires NotContext<F>
   Handle call_soon_threadsafe(F&& cb, A&& a, B&& b, C&& c, More&&... more) {
     return call_soon_threadsafe_at(Location{}, std::forward<F>(cb), std::forward<A>(a),
                                    std::forward<B>(b), std::forward<C>(c),
@@ -162,6 +166,13 @@ class EventLoop {
   }
   template <class F, class... Args>
   Handle call_soon_threadsafe_at(Location where, F&& cb, Args&&... args);
+  // call_soon_threadsafe(callback, *args, context=ctx): runs inside `context`.
+  template <class F, class... Args>
+  Handle call_soon_threadsafe(Context context, F&& cb, Args&&... args) {
+    return call_soon_threadsafe_at(
+        Location{}, detail::RunInContext<std::decay_t<F>>{std::move(context), std::forward<F>(cb)},
+        std::forward<Args>(args)...);
+  }
 
   // Schedules cb(args...) after `delay` seconds: when = time() + delay (ORD-09). Zero and
   // negative delays run in the next iteration. nullopt is Python's None: TypeError("delay must

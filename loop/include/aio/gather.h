@@ -29,6 +29,7 @@ class GatheringCore : public FutureCore {
   GatheringCore(EventLoop* owner, const std::type_info& type, std::vector<FutureBase> children,
                 bool return_exceptions);
   bool cancel(std::optional<std::string> msg) override;
+  const char* class_name() const noexcept override { return "_GatheringFuture"; }
   // _done_callback of one distinct child.
   void child_done(FutureCore& child);
   // Hooks every distinct child up (gather's loop over its arguments).

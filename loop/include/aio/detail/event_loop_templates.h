@@ -13,9 +13,10 @@ detail::HandleState* EventLoop::new_handle(detail::HandleKind kind, bool shared,
                                            F&& cb, Args&&... args) {
   // ORD-13: the callback runs in a copy of the current context (free while it is empty).
   if (detail::VarsPtr vars = detail::captured_vars()) [[unlikely]]
-    return detail::make_handle(kind, shared, get_debug(), where,
-                               detail::RunInVars<std::decay_t<F>>{std::move(vars), std::forward<F>(cb)},
-                               std::forward<Args>(args)...);
+    return detail::make_handle(
+        kind, shared, get_debug(), where,
+        detail::RunInVars<std::decay_t<F>>{detail::ContextData{std::move(vars)}, std::forward<F>(cb)},
+        std::forward<Args>(args)...);
   return detail::make_handle(kind, shared, get_debug(), where, std::forward<F>(cb),
                              std::forward<Args>(args)...);
 }

@@ -4,7 +4,9 @@
 // the world's seed (a labelled stream per executor), so a run replays exactly. Work finishes in
 // submission order, each within `max_latency` of the previous one's start, as a busy pool of
 // workers would; results reach the loop through call_soon_threadsafe, as from a real worker.
-// Must not start threads, read a real clock, or block.
+// The work runs on the loop's thread (inside SimSelector::select), in an empty context as a new
+// worker thread's; what is per thread (debug mode's thread check, get_running_loop) sees the
+// loop's thread. Must not start threads, read a real clock, or block.
 
 #include <cstdint>
 #include <deque>
