@@ -38,7 +38,6 @@ DoneCallbacks::DoneCallbacks(DoneCallbacks&& other) noexcept
   other.size_ = 0;
 }
 
-DoneCallbacks DoneCallbacks::take() noexcept { return DoneCallbacks(std::move(*this)); }
 
 void DoneCallbacks::clear() noexcept {
   for (std::uint32_t i = 0; i < size_; ++i) release_callback((*this)[i]);
@@ -134,11 +133,7 @@ void FutureCore::set_exception(std::exception_ptr exc) {
 
 // ---- callbacks ----
 
-void FutureCore::add_callback(DoneCallback cb) {
-  if (status == FutureStatus::pending) {
-    callbacks.push_back(cb);
-    return;
-  }
+void FutureCore::schedule_one(DoneCallback cb) {
   DoneCallbacks one;
   one.push_back(cb);
   schedule_on(*loop, *this, one);  // ORD-16: queued behind what is already ready
@@ -149,10 +144,13 @@ std::size_t FutureCore::remove_callbacks(const std::type_info& type, const void*
       [&](const DoneCallback& cb) { return cb.box != nullptr && cb.box->holds(type, fn); });
 }
 
-void FutureCore::schedule_callbacks() {
-  if (callbacks.empty()) return;
-  DoneCallbacks list = callbacks.take();  // cleared first: a failing call_soon drops the rest
-  schedule_on(*loop, *this, list);
+void FutureCore::schedule_all() {
+  try {
+    schedule_on(*loop, *this, callbacks);  // takes each entry out, then forgets them
+  } catch (...) {
+    callbacks.clear();  // as Python, which cleared the list first: a failing call_soon drops the rest
+    throw;
+  }
 }
 
 // ---- repr ----

@@ -97,10 +97,11 @@ void EpollSelector::select_seconds(double timeout, std::vector<SelectorEvent>& r
   ready.clear();
   State& s = *state_;
   s.check_open();
-  std::int64_t wait_ns = real::epoll_timeout_ns(timeout);
   // A poll with nothing registered and no wake-up pending has nothing to report: skip the
-  // system call (see WakeFd::maybe_pending for why no wake-up can be lost).
-  if (wait_ns == 0 && s.keys.size() == 0 && !s.wake.maybe_pending()) return;
+  // system call (see WakeFd::maybe_pending for why no wake-up can be lost). Checked before
+  // the timeout is converted: this is the path of every iteration of a busy loop.
+  if (timeout <= 0 && s.keys.size() == 0 && !s.wake.maybe_pending()) return;
+  std::int64_t wait_ns = real::epoll_timeout_ns(timeout);
   const real::Deadline deadline(wait_ns);
   // maxevents = max(len(fd_to_key), 1) as CPython, plus a slot for the wake-up fd.
   s.buffer.resize(std::max<std::size_t>(s.keys.size(), 1) + 1);

@@ -81,10 +81,11 @@ void PollSelector::select_seconds(double timeout, std::vector<SelectorEvent>& re
   ready.clear();
   State& s = *state_;
   s.check_open();
-  std::int64_t wait_ns = real::poll_timeout_ns(timeout);
   // A poll with nothing registered and no wake-up pending has nothing to report: skip the
-  // system call (see WakeFd::maybe_pending for why no wake-up can be lost).
-  if (wait_ns == 0 && s.keys.size() == 0 && !s.wake.maybe_pending()) return;
+  // system call (see WakeFd::maybe_pending for why no wake-up can be lost). Checked before
+  // the timeout is converted: this is the path of every iteration of a busy loop.
+  if (timeout <= 0 && s.keys.size() == 0 && !s.wake.maybe_pending()) return;
+  std::int64_t wait_ns = real::poll_timeout_ns(timeout);
   const real::Deadline deadline(wait_ns);
   if (s.fds_stale) s.rebuild_fds();
   int n = 0;

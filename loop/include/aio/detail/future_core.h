@@ -81,8 +81,6 @@ class DoneCallbacks {
   // Removes the entries for which `pred` is true (releasing them); returns how many.
   template <class Pred>
   std::size_t remove_if(Pred pred);
-  // Moves the whole list out, leaving this one empty.
-  DoneCallbacks take() noexcept;
   void clear() noexcept;  // releases every entry
 
   DoneCallbacks() = default;
@@ -152,11 +150,18 @@ class FutureCore {
   [[noreturn]] void raise_not_settable(const char* operation) const;
 
   // add_done_callback: queued at once if done (ORD-16), else kept in order.
-  void add_callback(DoneCallback cb);
+  void add_callback(DoneCallback cb) {
+    if (status == FutureStatus::pending)
+      callbacks.push_back(cb);
+    else
+      schedule_one(cb);
+  }
   // remove_done_callback: every entry holding an equal callable; the count (FUT-04).
   std::size_t remove_callbacks(const std::type_info& type, const void* fn);
   // Moves every callback to the loop's ready queue with call_soon, in order (ORD-15).
-  void schedule_callbacks();
+  void schedule_callbacks() {
+    if (!callbacks.empty()) schedule_all();
+  }
 
   // repr(result) for the repr: "result=..." (FINISHED without exception).
   virtual void describe_result(std::string& out) const = 0;
@@ -202,6 +207,9 @@ class FutureCore {
 
  protected:
   std::unique_ptr<std::string> cancel_message_;
+
+  void schedule_one(DoneCallback cb);
+  void schedule_all();
 
   // Builds the "never retrieved" report, if one is due.
   bool unretrieved_report(ExceptionContext& context) const;
