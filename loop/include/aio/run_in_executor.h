@@ -11,6 +11,7 @@
 #include <optional>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "aio/event_loop.h"
 #include "aio/executor.h"
@@ -58,18 +59,24 @@ struct ExecutorCall {
     if (!inbox->post(h)) release(h);  // the loop is closed: dropped quietly
   }
 
-  // On the loop (futures._set_state): copies the outcome unless the future was cancelled.
+  // On the loop (futures._set_state): hands the outcome over unless the future was cancelled.
+  // The outcome leaves the call here, on the loop's thread, even when it is not used: the
+  // worker may hold the call's last reference, and an exception or result released there
+  // would be freed on the worker while the loop's copies (an exception object's shared text,
+  // whose count lives in uninstrumented libstdc++) are still read.
   struct Deliver {
     std::shared_ptr<ExecutorCall> call;
     void operator()() const {
       Future<R> f = std::move(call->future);
+      std::exception_ptr failure = std::exchange(call->error, nullptr);
+      auto outcome = std::exchange(call->value, std::nullopt);
       if (f.cancelled()) return;
-      if (call->error) {
-        f.set_exception(call->error);
+      if (failure) {
+        f.set_exception(std::move(failure));
       } else if constexpr (std::is_void_v<R>) {
         f.set_result();
       } else {
-        f.set_result(std::move(*call->value));
+        f.set_result(std::move(*outcome));
       }
     }
     static const char* name() noexcept { return "_chain_future._call_set_state"; }

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <stdexcept>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -45,6 +47,31 @@ std::tuple<int, int, int> version_tuple(const std::string& text) {
   return {v[0], v[1], v[2]};
 }
 
+// The first non-thread-safe loop call a scenario thread makes while debug mode is never turned
+// on, or "". On the real kernel such a call is a data race on aio's ready queue (undefined
+// behaviour in C++, where CPython's GIL makes it a plain append): aio's answer to it is the
+// debug-mode check (DBG-03), so the native adapter declines these scenarios rather than run
+// a race. On the simulator a thread never runs beside the loop, so it runs them.
+std::string unsynchronised_thread_call(const json& program) {
+  static const char* const kUnsafe[] = {"call_soon", "call_later", "call_at", "create_task"};
+  bool debug = false;
+  std::string found;
+  std::function<void(const json&, bool)> walk = [&](const json& steps, bool in_thread) {
+    for (const json& st : steps) {
+      const std::string& op = st.at("op").get_ref<const std::string&>();
+      if (op == "set_debug" && st.value("enabled", false)) debug = true;
+      if (in_thread && found.empty())
+        for (const char* unsafe : kUnsafe)
+          if (op == unsafe) found = op;
+      if (op == "thread") walk(st.at("do"), true);
+      for (const char* key : {"do", "body"})
+        if (op != "thread" && st.contains(key) && st[key].is_array()) walk(st[key], false);
+    }
+  };
+  walk(program, false);
+  return debug ? "" : found;
+}
+
 std::string skip_reason(const json& sc, const AdapterOptions& options) {
   const auto caps = capabilities(options);
   std::string missing;
@@ -59,6 +86,16 @@ std::string skip_reason(const json& sc, const AdapterOptions& options) {
   if (sc.contains("until") && here >= version_tuple(sc["until"]))
     return "holds until Python " + sc["until"].get<std::string>() + " (exclusive); " + this_one;
   return "";
+}
+
+// Scenarios this backend cannot run without undefined behaviour: answered `unsupported`.
+std::string unsupported_reason(const json& sc, const AdapterOptions& options) {
+  if (options.backend != Backend::native) return "";
+  const std::string op = unsynchronised_thread_call(sc.at("program"));
+  if (op.empty()) return "";
+  return "a thread calls " + op +
+         " while debug mode is off: on the real kernel that is a data race in aio (call_soon is not "
+         "thread-safe; debug mode refuses it, DBG-03)";
 }
 
 std::string platform(const AdapterOptions& options) {
@@ -129,8 +166,11 @@ json run_scenario(const json& raw, const AdapterOptions& options) {
     }
     if (out.is_null()) {
       std::string reason = skip_reason(sc, options);
+      std::string gap = reason.empty() ? unsupported_reason(sc, options) : "";
       if (!reason.empty()) {
         out = answer("skipped", name + ": " + reason);
+      } else if (!gap.empty()) {
+        out = answer("unsupported", name + ": " + gap);
       } else if (options.chaos) {
         out = answer("adapter_error", name + ": chaos mode is not available: aio::sim has no chaos mode yet");
       } else {

@@ -97,6 +97,27 @@ TEST(Statuses, SkipsWhatTheBackendCannotDo) {
   EXPECT_EQ(run_sim(sc)["status"], "done");
 }
 
+// THR-02 on the real kernel: a plain call_soon from a running thread races with the loop (aio's
+// ready queue is not synchronised), so native declines it; with debug mode on it is defined
+// (DBG-03 refuses the call), and on the simulator the thread never runs beside the loop.
+TEST(Statuses, THR02_NativeDeclinesAThreadsUnsynchronisedCallSoon) {
+  const char* program = R"([{"call_later": {"delay": 0.2, "do": ["stop"]}},
+      {"call_soon": {"do": [{"thread": {"id": "th", "do": [{"call_soon": {"do": [{"record": "x"}]}}]}}]}},
+      "run_forever", {"join_thread": "th"}, "close"])";
+  json sc = scenario(program, {"threads"});
+  json r = run_scenario(sc, options(Backend::native));
+  EXPECT_EQ(r["status"], "unsupported") << r.dump(2);
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("a thread calls call_soon while debug mode is off"),
+            std::string::npos);
+  EXPECT_EQ(run_sim(sc)["status"], "done");
+  json debug = scenario(program, {"threads", "debug"});
+  debug["program"].insert(debug["program"].begin(), json{{"set_debug", true}});
+  EXPECT_EQ(run_scenario(debug, options(Backend::native))["status"], "done");
+  json safe = scenario(R"([{"call_soon": {"do": [{"thread": {"id": "th", "do": [{"call_soon_threadsafe": {"do": ["stop"]}}]}}]}},
+      "run_forever", {"join_thread": "th"}, "close"])", {"threads"});
+  EXPECT_EQ(run_scenario(safe, options(Backend::native))["status"], "done");
+}
+
 TEST(Statuses, ChaosIsNotAvailableYet) {
   AdapterOptions o = options(Backend::sim);
   o.chaos = true;
