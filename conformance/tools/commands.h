@@ -16,5 +16,6 @@ int cmd_coverage(int argc, char** argv);
 int cmd_adapters(int argc, char** argv);
 int cmd_report(int argc, char** argv);
 int cmd_serve(int argc, char** argv);
+int cmd_fuzz(int argc, char** argv);
 
 }  // namespace loopcheck::cli

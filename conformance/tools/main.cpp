@@ -22,6 +22,7 @@ commands:
   coverage   catalogue rule IDs against the scenarios that cite them, with reasons for the rest
   adapters   the adapters available on this machine, with their implementations
   report     rebuild junit.xml, summary.md and index.html from DIR/runs/*.jsonl
+  fuzz       differential runs: random scenarios on two adapters; divergences shrunk and written
   serve      serve an in-process adapter (native, sim) over the adapter protocol
 
 Exit status: 0 when every result is expected (PASS, SKIP, XFAIL), 1 when any is not
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
     if (cmd == "adapters") return cmd_adapters(argc, argv);
     if (cmd == "report") return cmd_report(argc, argv);
     if (cmd == "serve") return cmd_serve(argc, argv);
+    if (cmd == "fuzz") return cmd_fuzz(argc, argv);
     std::fprintf(stderr, "loopcheck: unknown command '%s' (try loopcheck --help)\n", cmd.c_str());
     return 2;
   } catch (const UsageError& e) {
