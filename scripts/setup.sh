@@ -7,6 +7,7 @@ packages=(
   g++ clang lld cmake ninja-build pkg-config   # compilers and build
   libclang-rt-dev                              # clang's sanitizer runtimes (asan/tsan presets)
   libgtest-dev libgmock-dev                    # tests
+  librapidcheck-dev                            # conformance/properties/: property tests
   libbenchmark-dev                             # bench/
   libyaml-cpp-dev nlohmann-json3-dev           # conformance/: the loopcheck harness
   python3 python3-yaml python3-uvloop          # the Python driver (asyncio, uvloop), reference tools

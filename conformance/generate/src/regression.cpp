@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -99,9 +100,9 @@ void emit(YAML::Emitter& out, const Json& v, int depth, bool flow_children) {
     if (plain_ok(s)) out << s;
     else out << YAML::DoubleQuoted << s;
   } else if (v.is_boolean()) {
-    out << (v.get<bool>() ? "true" : "false");
+    out << YAML::TrueFalseBool << v.get<bool>();
   } else if (v.is_null()) {
-    out << "null";
+    out << YAML::Null;
   } else if (v.is_number_float()) {
     out << yaml_float(v.get<double>());
   } else {
@@ -137,10 +138,15 @@ std::string regression_yaml(const Json& scenario, const Json& right_result, cons
   sc["title"] = info.title.empty() ? scenario.value("title", "generated") : info.title;
   sc["rules"] = info.rules.empty() ? scenario["rules"] : Json(info.rules);
   sc["level"] = "reference";
-  if (scenario.contains("needs")) sc["needs"] = scenario["needs"];
+  Json expect = expect_from_result(right_result);
+  Json needs = scenario.contains("needs") ? scenario["needs"] : Json::array();
+  bool logs = false;
+  for (const auto& item : expect["trace"]) logs = logs || item.contains("log");
+  if (logs && std::find(needs.begin(), needs.end(), Json("logs")) == needs.end()) needs.push_back("logs");
+  if (!needs.empty()) sc["needs"] = needs;
   if (!info.notes.empty()) sc["notes"] = info.notes;
   sc["program"] = scenario["program"];
-  sc["expect"] = expect_from_result(right_result);
+  sc["expect"] = std::move(expect);
   YAML::Emitter out;
   out.SetIndent(2);
   emit(out, sc, 0, false);
@@ -149,7 +155,8 @@ std::string regression_yaml(const Json& scenario, const Json& right_result, cons
     LoadedYaml y = load_yaml_text(text, info.name + ".yaml");
     validate_scenario(y.data);
     if (y.data["program"].dump() != sc["program"].dump() && y.data["program"] != sc["program"])
-      throw std::runtime_error("the program does not read back the same");
+      throw std::runtime_error("the program does not read back the same: " + y.data["program"].dump() + " vs " +
+                               sc["program"].dump());
   } catch (const ScenarioError& e) {
     throw std::runtime_error("regression writer: " + e.where() + ": " + e.message() + "\n" + text);
   } catch (const std::exception& e) {
