@@ -122,7 +122,14 @@ Json Generator::scenario() {
   if (o_.probes) run_step(scope, program, true);  // the drain: one more run
   if (o_.close && maybe(1, 2)) {
     program.push_back("close");
-    if (maybe(1, 4)) program.push_back({{"observe", "is_closed"}});
+    // What a closed loop refuses (RuntimeError: Event loop is closed), or allows.
+    switch (pick(5)) {
+      case 1: program.push_back({{"observe", "is_closed"}}); break;
+      case 2: program.push_back({{"call_soon", {{"do", Json::array({{{"record", "late"}}})}}}}); break;
+      case 3: program.push_back("run_forever"); break;
+      case 4: program.push_back("stop"); break;
+      default: break;
+    }
   }
 
   Json needs = Json::array();
