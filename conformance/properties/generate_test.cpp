@@ -32,7 +32,7 @@ std::vector<GenOptions> option_sets() {
 
 TEST(Generate, every_scenario_validates_and_needs_what_it_uses) {
   for (const GenOptions& o : option_sets())
-    for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    for (std::uint64_t seed = 1; seed <= 100; ++seed) {
       PrngChoices c(seed);
       Json sc = generate_scenario(c, o);
       try {
@@ -84,7 +84,7 @@ TEST(Generate, ORD08_ties_off_gives_every_timer_a_unique_when) {
   int tied_runs = 0;
   for (bool ties : {false, true}) {
     o.ties = ties;
-    for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    for (std::uint64_t seed = 1; seed <= 80; ++seed) {
       PrngChoices c(seed);
       Json result = run_sim(generate_scenario(c, o));
       ASSERT_EQ(result["status"], "done") << result.dump();
@@ -125,7 +125,7 @@ TEST(Generate, probe_mode_runs_cover_stops_raises_cancels_and_timers) {
 }
 
 TEST(Regression, a_generated_run_written_as_a_scenario_loads_validates_and_passes) {
-  for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     PrngChoices c(seed);
     Json sc = generate_scenario(c, GenOptions{});
     Json result = run_sim(sc);

@@ -58,7 +58,12 @@ class Generator {
   std::string new_id(const char* prefix) { return prefix + std::to_string(++ids_); }
   bool room() const { return ids_ < o_.max_objects; }
   bool timer_room() const { return o_.ties || timers_ < kMaxUniqueTimers; }
-  double grid(std::uint32_t steps) { return static_cast<double>(pick(steps)) / 16.0; }
+  // A time of up to (steps - 1) / 16 s: multiples of 1/16, or of 1/4 with ties allowed, so
+  // that several timers fall due together (heap and FIFO orders differ from 4 on, ORD-08).
+  double grid(std::uint32_t steps) {
+    if (o_.ties) return static_cast<double>(pick((steps + 3) / 4)) / 4.0;
+    return static_cast<double>(pick(steps)) / 16.0;
+  }
   double offset();  // 0 with ties; else 2^-(7+k) for the k-th timer
   Json iterations(const std::string& label) const;  // a probe step
   Json guard(double delay, Json steps);  // a call_later guard timer (no id)

@@ -19,7 +19,8 @@
 // outcome compares like any other).
 //
 // Undefined orders. Times are dyadic (multiples of 1/16 s), so sums are exact in binary
-// floating point on every implementation. Timers with equal `when` run in an order the
+// floating point on every implementation (multiples of 1/4 s with ties allowed, to make
+// equal times frequent). Timers with equal `when` run in an order the
 // docs leave undefined (ORD-08: aio runs them FIFO, CPython in heap order). With
 // `ties = true` equal times are frequent: compare only implementations that break ties the
 // same way (sim against the model in fifo mode). With `ties = false` the k-th timer (a
