@@ -27,6 +27,8 @@ divergence or a generator error, 2 on a usage error.
                        only for adapters that break ties the same way (sim and the model in
                        fifo mode); by default every timer's `when` is unique
   --no-tasks           no tasks and coroutines in the scenarios
+  --probes             the property tests' probed scenarios (callbacks and timers only,
+                       with `observe: iterations` probes: needs capability internals)
   --max-steps N        top-level steps per scenario (default 10)
   --right WHICH        whose trace the written scenarios expect: 1 or 2, or an adapter name
                        (default: asyncio when it is one of the two, else the second)
@@ -70,6 +72,12 @@ int cmd_fuzz(int argc, char** argv) {
   if (c.count == 0 && c.seconds <= 0) throw UsageError("--count 0 needs --time");
   c.options.ties = a.flag("--ties");
   c.options.tasks = !a.flag("--no-tasks");
+  if (a.flag("--probes")) {
+    const bool ties = c.options.ties;
+    c.options.probes = true;
+    c.options.tasks = c.options.futures = c.options.base_exceptions = c.options.close = false;
+    c.options.ties = ties;
+  }
   if (auto s = a.value("--max-steps")) c.options.max_steps = static_cast<int>(parse_int("--max-steps", *s, 0));
   c.right = c.b.name != "asyncio" && c.a.name == "asyncio" ? 0 : 1;
   if (auto r = a.value("--right")) {

@@ -93,6 +93,12 @@ FuzzOutput run_fuzz(const FuzzConfig& c) {
   out.implementation_b = impl_of(sides[1].ready());
   GenOptions options = c.options;
   if (!has_capability(sides[0].ready(), "tasks") || !has_capability(sides[1].ready(), "tasks")) options.tasks = false;
+  if (options.probes && (!has_capability(sides[0].ready(), "internals") || !has_capability(sides[1].ready(), "internals")))
+  {
+    out.errors.push_back("probed scenarios need the capability internals on both adapters");
+    for (auto& s : sides) s.stop();
+    return out;
+  }
   CompareTolerance tol;
   tol.real_time = sides[0].ready().value("time", "") != "virtual" || sides[1].ready().value("time", "") != "virtual";
 
