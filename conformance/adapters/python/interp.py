@@ -71,6 +71,10 @@ class Run(Ops):
         self.t0 = self.loop.time()
         self.trace = Trace(lambda: self.loop.time() - self.t0)
         self.objs, self.kinds, self.callbacks, self.threads = {}, {}, {}, []
+        # Every task a body runs in (run_until_complete's too, which the program has no id
+        # for): objects live to the end of the scenario (README section 3), so none is
+        # collected mid-run, whatever the implementation's garbage collection does.
+        self.body_tasks = []
         self.handler_mode = None
         self.factory_mode = None
         self.var = contextvars.ContextVar('var', default=None)  # 1.1: set_var, observe var
@@ -171,6 +175,7 @@ class Run(Ops):
             self.trace.emit('value', name=st['as'], value=scalar(value))
 
     async def task_body(self, steps):
+        self.body_tasks.append(asyncio.current_task())
         try:
             await self.steps_async(steps)
         except _Return as r:

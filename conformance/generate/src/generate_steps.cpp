@@ -243,15 +243,12 @@ Json Generator::body_step(Scope& scope, const Place& place, Json& out, bool& end
   std::vector<std::pair<Cb, std::uint32_t>> kinds = {{Cb::record, 1}, {Cb::sleep, 3}};
   if (can_await) kinds.push_back({Cb::await_, 3});
   kinds.push_back({Cb::ret, 1});
-  // A run_until_complete body's task has no id, and the interpreters (aio's and the Python
-  // driver's) do not keep it: abandoned by a stopped run and ending later with an
-  // exception, it logs "Task exception was never retrieved" whenever it is collected (at
-  // once on aio and uvloop, at the end under CPython's asyncio). So such bodies never
-  // raise, set futures (InvalidStateError) or observe results.
-  if (!place.sure_end) kinds.push_back({Cb::raise, 1});
+  // (A run_until_complete body's task has no id; the interpreters keep it to the end of the
+  // scenario, as every object, so an abandoned one that fails later logs nothing mid-run.)
+  kinds.push_back({Cb::raise, 1});
   kinds.push_back({Cb::try_cancelled, 2});
   if (place.depth < o_.max_depth && room()) kinds.push_back({Cb::schedule, 1});
-  if (!scope.futures.empty() && !place.sure_end) kinds.push_back({Cb::future_op, 1});
+  if (!scope.futures.empty()) kinds.push_back({Cb::future_op, 1});
   kinds.push_back({Cb::observe, 1});
   switch (weighted(*this, kinds)) {
     case Cb::record: return {{"record", "step"}};
@@ -267,7 +264,6 @@ Json Generator::body_step(Scope& scope, const Place& place, Json& out, bool& end
     case Cb::schedule: schedule(scope, place, out); return nullptr;
     case Cb::future_op: return future_op(scope);
     case Cb::observe:
-      if (place.sure_end) return {{"observe", maybe(1, 2) ? "time" : "current_task"}};
       return maybe(1, 2) ? Json({{"observe", "current_task"}}) : observe_step(scope);
     default: return nullptr;
   }

@@ -167,6 +167,7 @@ void Run::cleanup() {
     objs.swap(objs_);
     callbacks_.clear();
   }
+  body_tasks_.clear();
   for (const auto& [id, obj] : objs) {
     if (obj.kind != kPipe && obj.kind != kSocketpair) continue;
     for (int fd : obj.fds) {

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -110,6 +111,11 @@ class Run {
   int fd(const std::string& ref) const;
   // Emits the `as` value event of a step, if it has one.
   void result(const json& st, json value);
+  // Keeps the task a body runs in until the scenario ends (task_body).
+  void keep_task(aio::TaskBase task) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    body_tasks_.push_back(std::move(task));
+  }
   // The except clause of `st` that handles `error` (emitting the `caught` event), or null.
   const json* handler_for(const json& st, const std::exception_ptr& error);
   // The id of a task the scenario created, "<other>" for any other task.
@@ -149,6 +155,9 @@ class Run {
   mutable std::mutex mutex_;  // objs_, callbacks_ and fatal_: threads use them too
   std::map<std::string, Obj> objs_;
   std::map<std::string, DoneCallback> callbacks_;
+  // Every task a body runs in (run_until_complete's too, which the program has no id for):
+  // objects live to the end of the scenario (README section 3), so none is freed mid-run.
+  std::vector<aio::TaskBase> body_tasks_;
   std::optional<Abort> fatal_;
 };
 

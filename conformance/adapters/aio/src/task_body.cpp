@@ -10,6 +10,7 @@
 
 #include "aio/coro.h"
 #include "aio/sleep.h"
+#include "aio/task.h"
 #include "model.h"
 #include "run.h"
 
@@ -87,6 +88,7 @@ aio::Coro<Flow> steps_async(Run* run, const json* steps, std::exception_ptr exc)
 }  // namespace
 
 aio::Coro<json> task_body(Run* run, const json* body) {
+  run->keep_task(aio::current_task());
   std::optional<Abort> abort;
   try {
     Flow flow = co_await steps_async(run, body, nullptr);
