@@ -26,9 +26,9 @@ void log_exception_context(const ExceptionContext& context) {
 void EventLoop::default_exception_handler(const ExceptionContext& context) {
   // EXC-07: the current handle's origin is added when the context has no source_traceback.
   if (!context.source_traceback && current_handle_ && current_handle_->debug &&
-      current_handle_->line != 0) {
+      current_handle_->line() != 0) {
     ExceptionContext shown = context;
-    shown.handle_traceback = Location{current_handle_->file, "", current_handle_->line};
+    shown.handle_traceback = Location{current_handle_->file(), "", current_handle_->line()};
     log_exception_context(shown);
     return;
   }

@@ -9,7 +9,7 @@
 #include "aio/exception_context.h"
 #include "aio/logging.h"
 #include "future_calls.h"
-#include "handle_pool.h"
+#include "aio/detail/block_pool.h"
 
 namespace aio::detail {
 

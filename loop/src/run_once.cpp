@@ -38,7 +38,7 @@ void EventLoop::run_once() {
   if (!timers_.empty()) {
     const double end_time = time() + clock_resolution_;
     while (!timers_.empty() && timers_.top_when() < end_time) {
-      detail::TimerState* timer = timers_.pop();
+      detail::HandleState* timer = &timers_.pop()->h;
       if (timer->cancelled.load(std::memory_order_relaxed))
         detail::release(timer);
       else
@@ -78,10 +78,21 @@ void EventLoop::run_ready(std::size_t ntodo) {
       ~Release() { detail::release(h); }
     } release{h};
     if (h->cancelled.load(std::memory_order_relaxed)) continue;  // CAN-03
-    if (get_debug())
+    if (get_debug()) [[unlikely]] {
       run_handle_debug(h);
-    else
-      run_handle(h);
+    } else {
+      // run_handle, inline.
+      h->running = true;
+      try {
+        h->ops->invoke(h->storage());
+      } catch (...) {
+        callback_raised(h);
+        continue;
+      }
+      h->running = false;
+      if (h->cancelled.load(std::memory_order_relaxed) && !h->shared) [[unlikely]]
+        detail::drop_callback(h);  // it cancelled its own handle: released now it returned
+    }
     if (scratch_context_.vars) [[unlikely]]
       scratch_context_.vars.reset();
   }
@@ -91,7 +102,20 @@ void EventLoop::run_ready(std::size_t ntodo) {
 void EventLoop::run_handle(detail::HandleState* h) {
   h->running = true;
   try {
-    h->ops->invoke(h->storage);
+    h->ops->invoke(h->storage());
+  } catch (...) {
+    callback_raised(h);
+    return;
+  }
+  h->running = false;
+  // A callback that cancelled its own handle is released now that it has returned.
+  if (h->cancelled.load(std::memory_order_relaxed) && !h->shared) detail::drop_callback(h);
+}
+
+// The exception being handled came out of h's callback (called from a catch block).
+void EventLoop::callback_raised(detail::HandleState* h) {
+  try {
+    throw;
   } catch (const BaseException&) {
     h->running = false;
     throw;  // RUN-15: leaves run_forever; the rest of the batch stays queued
@@ -106,14 +130,10 @@ void EventLoop::run_handle(detail::HandleState* h) {
     context.message = "Exception in callback " + handle.format_callback_source();
     context.exception = std::current_exception();
     context.handle = handle;
-    if (h->debug && h->line != 0) context.source_traceback = Location{h->file, "", h->line};
+    if (h->debug && h->line() != 0) context.source_traceback = Location{h->file(), "", h->line()};
     call_exception_handler(context);
     if (h->cancelled.load(std::memory_order_relaxed) && !h->shared) detail::drop_callback(h);
-    return;
   }
-  h->running = false;
-  // A callback that cancelled its own handle is released now that it has returned.
-  if (h->cancelled.load(std::memory_order_relaxed) && !h->shared) detail::drop_callback(h);
 }
 
 // The debug-mode variant: tracks the current handle and logs slow callbacks (DBG-02).
@@ -131,7 +151,7 @@ void EventLoop::run_handle_debug(detail::HandleState* h) {
     std::snprintf(seconds, sizeof seconds, "%.3f", dt);
     std::string what;
     if (h->ops->format_handle && h->has_callback) {
-      h->ops->format_handle(h->storage, what);  // a task's step: the task (DBG-02)
+      h->ops->format_handle(h->storage(), what);  // a task's step: the task (DBG-02)
     } else {
       h->add_ref();
       what = Handle::adopt(h).repr();

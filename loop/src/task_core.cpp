@@ -23,8 +23,9 @@ TaskCore::TaskCore(EventLoop* owner, const std::type_info& type, std::coroutine_
       number_(task_name_counter.fetch_add(1, std::memory_order_relaxed) + 1),
       explicit_context_(context),
       own_context_{explicit_context_ ? VarsPtr{} : current_context().vars} {
-  step_handle_.refs = 0;  // not queued
-  step_handle_.kind = HandleKind::task_step;
+  step_handle_.h.refs = 0;  // not queued
+  step_handle_.h.kind = HandleKind::task_step;
+  step_handle_.h.large = true;
   step_handle_.task = this;
 }
 

@@ -50,13 +50,13 @@ struct StepCall {
 }  // namespace
 
 bool TaskCore::queue_own_handle(std::exception_ptr& exc, FutureCore* wakeup_from) {
-  TaskStepHandle& h = step_handle_;
+  HandleState& h = step_handle_.h;
   if (h.refs != 0) return false;  // still referenced (a Handle from current_handle())
   // Built in place, field by field: moving a just-built StepCall in as a whole makes the CPU
   // load 16 bytes it stored as two 8-byte halves, which stalls store forwarding.
   using B = Bound<StepCall>;
-  static_assert(kFitsInline<B>);
-  ::new (static_cast<void*>(h.storage)) B{StepCall{this, std::move(exc), CoreRef(wakeup_from)}, {}};
+  static_assert(kFitsInline<B, sizeof(step_handle_.callback)>);
+  ::new (static_cast<void*>(h.storage())) B{StepCall{this, std::move(exc), CoreRef(wakeup_from)}, {}};
   h.ops = &InlineOps<B>::ops;
   h.has_callback = true;
   h.cancelled.store(false, std::memory_order_relaxed);

@@ -17,7 +17,7 @@ constexpr std::size_t kPrefetchAhead = 16;
 
 void TimerQueue::push(TimerState* timer, std::uint64_t seq) {
   heap_.push_back(Entry{order_key(timer->when), seq, timer});  // settle() orders it
-  timer->scheduled = true;
+  timer->h.scheduled = true;
 }
 
 void TimerQueue::settle_pushed() noexcept {
@@ -50,10 +50,10 @@ TimerState* TimerQueue::pop() noexcept {
   } else {
     top = pop_heap().timer;
   }
-  top->scheduled = false;
+  top->h.scheduled = false;
   // Leaving the queue, a cancelled timer stops counting: CPython only decrements in phase 1,
   // so its count drifts up when cancelled timers come due behind a live one.
-  if (top->cancelled.load(std::memory_order_relaxed)) --cancelled_count_;
+  if (top->h.cancelled.load(std::memory_order_relaxed)) --cancelled_count_;
   return top;
 }
 
@@ -82,7 +82,7 @@ void TimerQueue::remove_cancelled_timers() noexcept {
   }
   // Pop cancelled timers off the head (CAN-06).
   settle();
-  while (!empty() && top().timer->cancelled.load(std::memory_order_relaxed)) release(pop());
+  while (!empty() && top().timer->h.cancelled.load(std::memory_order_relaxed)) release(&pop()->h);
 }
 
 TimerQueue::Entry* TimerQueue::keep_live(Entry* first, Entry* last, Entry* out) noexcept {
@@ -90,10 +90,10 @@ TimerQueue::Entry* TimerQueue::keep_live(Entry* first, Entry* last, Entry* out) 
     if (last - e > static_cast<std::ptrdiff_t>(kPrefetchAhead))
       __builtin_prefetch(e[kPrefetchAhead].timer, 1);
     TimerState* t = e->timer;
-    if (t->cancelled.load(std::memory_order_relaxed)) {
-      t->scheduled = false;
+    if (t->h.cancelled.load(std::memory_order_relaxed)) {
+      t->h.scheduled = false;
       --cancelled_count_;
-      release(t);
+      release(&t->h);
     } else {
       *out++ = *e;
     }
@@ -109,12 +109,12 @@ void TimerQueue::drop_cancelled_from_heap() noexcept {
 
 void TimerQueue::clear() noexcept {
   for (Entry& e : heap_) {
-    e.timer->scheduled = false;
-    release(e.timer);
+    e.timer->h.scheduled = false;
+    release(&e.timer->h);
   }
   for (std::size_t i = run_head_; i < run_.size(); ++i) {
-    run_[i].timer->scheduled = false;
-    release(run_[i].timer);
+    run_[i].timer->h.scheduled = false;
+    release(&run_[i].timer->h);
   }
   heap_.clear();
   heaped_ = 0;

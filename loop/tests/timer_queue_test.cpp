@@ -15,7 +15,7 @@ namespace aio::detail {
 namespace {
 
 TimerState* timer(double when) {
-  TimerState* s = as_timer(allocate_handle(HandleKind::timer, false));
+  TimerState* s = as_timer(make_handle(HandleKind::timer, false, false, Location{}, [] {}));
   s->when = when;
   return s;
 }
@@ -35,14 +35,14 @@ TEST(TimerQueue, PopsInWhenThenSequenceOrder) {
   std::uint64_t last_seq = 0;
   while (!q.empty()) {
     TimerState* t = q.pop();
-    EXPECT_FALSE(t->scheduled);
+    EXPECT_FALSE(t->h.scheduled);
     if (t->when == last_when) {
       EXPECT_GT(seq_of[t], last_seq);
     }
     EXPECT_GE(t->when, last_when);
     last_when = t->when;
     last_seq = seq_of[t];
-    release(t);
+    release(&t->h);
   }
 }
 
@@ -51,18 +51,18 @@ TEST(TimerQueue, RemoveCancelledPopsHeadsOrRebuilds) {
   std::vector<TimerState*> all;
   for (std::uint64_t i = 0; i < 200; ++i) {
     all.push_back(timer(static_cast<double>(i)));
-    all.back()->refs = 2;
+    all.back()->h.refs = 2;
     q.push(all.back(), i);
   }
   for (int i = 0; i < 3; ++i) {  // three cancelled heads
-    all[i]->cancelled = true;
+    all[i]->h.cancelled = true;
     q.on_cancelled();
   }
   q.remove_cancelled();
   EXPECT_EQ(q.size(), 197u);
   EXPECT_EQ(q.cancelled_count(), 0u);
   for (int i = 100; i < 200; ++i) {  // 100 of 197: more than half
-    all[i]->cancelled = true;
+    all[i]->h.cancelled = true;
     q.on_cancelled();
   }
   q.remove_cancelled();
@@ -70,8 +70,8 @@ TEST(TimerQueue, RemoveCancelledPopsHeadsOrRebuilds) {
   EXPECT_EQ(q.top_when(), 3.0);
   q.clear();
   for (TimerState* s : all) {
-    EXPECT_FALSE(s->scheduled);
-    release(s);
+    EXPECT_FALSE(s->h.scheduled);
+    release(&s->h);
   }
 }
 
@@ -106,7 +106,7 @@ TEST(TimerQueue, HeapAndSortedRunPopInTheSameOrderAsAReference) {
       TimerState* t = q.pop();
       ASSERT_EQ(t, std::get<2>(*reference.begin())) << "round " << round;
       reference.erase(reference.begin());
-      release(t);
+      release(&t->h);
     }
     ASSERT_EQ(q.size(), reference.size());
   }
@@ -121,19 +121,19 @@ TEST(TimerQueue, CancelledCountStaysExactWhicheverWayTimersLeave) {
   std::vector<TimerState*> all;
   auto push = [&](double when) {
     all.push_back(timer(when));
-    all.back()->refs = 2;  // one for `all`
+    all.back()->h.refs = 2;  // one for `all`
     q.push(all.back(), all.size());
   };
   auto cancel = [&](TimerState* t) {
-    t->cancelled = true;
-    if (t->scheduled) q.on_cancelled();
+    t->h.cancelled = true;
+    if (t->h.scheduled) q.on_cancelled();
   };
   push(1.0);                          // live
   for (int i = 0; i < 5; ++i) push(2.0);  // cancelled, due after the live head
   for (int i = 1; i <= 5; ++i) cancel(all[static_cast<std::size_t>(i)]);
   q.remove_cancelled();
   EXPECT_EQ(q.cancelled_count(), 5u);
-  while (!q.empty()) release(q.pop());  // as _run_once phase 5 pops due timers
+  while (!q.empty()) release(&q.pop()->h);  // as _run_once phase 5 pops due timers
   EXPECT_EQ(q.cancelled_count(), 0u);
 
   // A burst of 100 (the sort threshold is 16) with 30 cancelled: dropped before sorting.
@@ -146,8 +146,8 @@ TEST(TimerQueue, CancelledCountStaysExactWhicheverWayTimersLeave) {
   EXPECT_EQ(q.cancelled_count(), 0u);
   q.clear();
   for (TimerState* t : all) {
-    EXPECT_FALSE(t->scheduled);
-    release(t);
+    EXPECT_FALSE(t->h.scheduled);
+    release(&t->h);
   }
 }
 

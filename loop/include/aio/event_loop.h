@@ -379,6 +379,7 @@ class EventLoop {
   void process_events();
   void run_ready(std::size_t ntodo);
   void run_handle(detail::HandleState* h);
+  void callback_raised(detail::HandleState* h);
   void run_handle_debug(detail::HandleState* h);
   void release_all() noexcept;
   void drop_task_frames() noexcept;

@@ -39,7 +39,7 @@ class Handle {
   std::string format_callback_source() const;
   // Where the callback was scheduled (the call site of call_soon and friends).
   Location source_location() const noexcept {
-    return state_ ? Location{state_->file, "", state_->line} : Location{};
+    return state_ ? Location{state_->file(), "", state_->line()} : Location{};
   }
 
   explicit operator bool() const noexcept { return state_ != nullptr; }

@@ -15,8 +15,6 @@
 
 namespace aio::detail {
 
-inline constexpr std::size_t kInlineCallbackSize = 32;
-
 struct CallbackOps {
   void (*invoke)(void* storage);
   void (*destroy)(void* storage) noexcept;  // null when there is nothing to destroy
@@ -66,10 +64,10 @@ struct Bound {
   }
 };
 
-template <class B>
+// Whether the bound callback B lives inline in `capacity` bytes of a handle.
+template <class B, std::size_t capacity>
 inline constexpr bool kFitsInline =
-    sizeof(B) <= kInlineCallbackSize && alignof(B) <= 8 &&
-    std::is_nothrow_move_constructible_v<B>;
+    sizeof(B) <= capacity && alignof(B) <= 8 && std::is_nothrow_move_constructible_v<B>;
 
 template <class B>
 struct InlineOps {
@@ -97,19 +95,27 @@ struct HeapOps {
                                    B::kFormatsHandle ? &format_handle : nullptr};
 };
 
-// Constructs the bound callback in `storage` and returns its operations.
-template <class F, class... Args>
-const CallbackOps* emplace_callback(void* storage, F&& fn, Args&&... args) {
+// The operations of the bound callback B held in `capacity` bytes of a handle: inline if it
+// fits, else on the heap (the storage then holds the pointer).
+template <class B, std::size_t capacity>
+constexpr const CallbackOps* callback_ops() noexcept {
+  static_assert(capacity >= sizeof(B*));
+  if constexpr (kFitsInline<B, capacity>)
+    return &InlineOps<B>::ops;
+  else
+    return &HeapOps<B>::ops;
+}
+
+// Constructs the bound callback in `storage` (`capacity` bytes), as callback_ops says.
+template <std::size_t capacity, class F, class... Args>
+void construct_callback(void* storage, F&& fn, Args&&... args) {
   using B = Bound<std::decay_t<F>, std::decay_t<Args>...>;
   static_assert(std::is_invocable_v<std::decay_t<F>&, std::decay_t<Args>&...>,
                 "the callback must be callable with the given arguments");
-  if constexpr (kFitsInline<B>) {
+  if constexpr (kFitsInline<B, capacity>)
     ::new (storage) B{std::forward<F>(fn), {std::forward<Args>(args)...}};
-    return &InlineOps<B>::ops;
-  } else {
+  else
     *static_cast<B**>(storage) = new B{std::forward<F>(fn), {std::forward<Args>(args)...}};
-    return &HeapOps<B>::ops;
-  }
 }
 
 }  // namespace aio::detail

@@ -201,7 +201,7 @@ class FutureCore {
     source_line = where.line;
   }
 
-  // Futures and tasks come from size-class pools (handle_pool.h's), not the general heap.
+  // Futures and tasks come from size-class pools (block_pool.h's), not the general heap.
   static void* operator new(std::size_t size);
   static void operator delete(void* p, std::size_t size) noexcept;
 

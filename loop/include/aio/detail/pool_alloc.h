@@ -1,6 +1,6 @@
 #pragma once
 // Size-class pools for the loop's small, short-lived objects: futures, tasks and coroutine
-// frames (the handle pools of handle_pool.h, in classes from 128 to 512 bytes; larger requests
+// frames (the handle pools of block_pool.h, in classes from 128 to 512 bytes; larger requests
 // go to the general heap). Any thread may free a block. Internal to aio.
 
 #include <cstddef>

@@ -30,7 +30,7 @@ class RingBuffer {
  private:
   void grow() {
     std::size_t capacity = capacity_ ? capacity_ * 2 : 64;
-    auto slots = std::make_unique<T[]>(capacity);
+    auto slots = std::make_unique_for_overwrite<T[]>(capacity);
     std::size_t n = size();
     for (std::size_t i = 0; i < n; ++i) slots[i] = slots_[(head_ + i) & (capacity_ - 1)];
     slots_ = std::move(slots);

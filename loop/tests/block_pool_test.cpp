@@ -1,6 +1,6 @@
 // The handle block pool on its own: address-ordered reuse, frees from other threads, slabs of
 // exited threads. Each test uses a block size of its own, so that it starts from an empty pool.
-#include "handle_pool.h"
+#include "aio/detail/block_pool.h"
 
 #include <gtest/gtest.h>
 
