@@ -50,6 +50,22 @@ void EventLoop::run_once() {
   run_ready(ready_.size());
 }
 
+// Handle._run: everything but aio::BaseException goes to the exception handler (EXC-01).
+// Inline in run_ready (the error path is out of line).
+[[gnu::always_inline]] inline void EventLoop::run_handle(detail::HandleState* h) {
+  h->running = true;
+  try {
+    h->ops->invoke(h->storage());
+  } catch (...) {
+    callback_raised(h);
+    return;
+  }
+  h->running = false;
+  // A callback that cancelled its own handle is released now that it has returned.
+  if (h->cancelled.load(std::memory_order_relaxed) && !h->shared) [[unlikely]]
+    detail::drop_callback(h);
+}
+
 void EventLoop::run_ready(std::size_t ntodo) {
   // Handles of a large batch are cold in cache, and timers (popped in `when` order) scattered:
   // fetch both cache lines a handle may straddle, this many handles ahead.
@@ -78,38 +94,13 @@ void EventLoop::run_ready(std::size_t ntodo) {
       ~Release() { detail::release(h); }
     } release{h};
     if (h->cancelled.load(std::memory_order_relaxed)) continue;  // CAN-03
-    if (get_debug()) [[unlikely]] {
+    if (get_debug()) [[unlikely]]
       run_handle_debug(h);
-    } else {
-      // run_handle, inline.
-      h->running = true;
-      try {
-        h->ops->invoke(h->storage());
-      } catch (...) {
-        callback_raised(h);
-        continue;
-      }
-      h->running = false;
-      if (h->cancelled.load(std::memory_order_relaxed) && !h->shared) [[unlikely]]
-        detail::drop_callback(h);  // it cancelled its own handle: released now it returned
-    }
+    else
+      run_handle(h);
     if (scratch_context_.vars) [[unlikely]]
       scratch_context_.vars.reset();
   }
-}
-
-// Handle._run: everything but aio::BaseException goes to the exception handler (EXC-01).
-void EventLoop::run_handle(detail::HandleState* h) {
-  h->running = true;
-  try {
-    h->ops->invoke(h->storage());
-  } catch (...) {
-    callback_raised(h);
-    return;
-  }
-  h->running = false;
-  // A callback that cancelled its own handle is released now that it has returned.
-  if (h->cancelled.load(std::memory_order_relaxed) && !h->shared) detail::drop_callback(h);
 }
 
 // The exception being handled came out of h's callback (called from a catch block).

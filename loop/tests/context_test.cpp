@@ -1,4 +1,5 @@
 // Context and ContextVar, and the contexts callbacks and tasks run in (ORD-13, FUT-05).
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,23 @@ TYPED_TEST(ContextTest, ORD13_WhatACallbackSetsStaysInItsOwnCopy) {
   this->run_iterations(2);
   EXPECT_EQ(seen, (std::vector<std::string>{"sibling outer", "child inside"}));
   EXPECT_EQ(var.get(), "outer");  // the scheduling thread's context is untouched
+}
+
+// A callback that raises after setting a variable leaves nothing behind for the next one of
+// its batch: each runs in its own copy, raising or not.
+TYPED_TEST(ContextTest, ORD13_WhatARaisingCallbackSetIsGoneForTheNextOne) {
+  ContextVar<std::string> var("var", "outer");
+  std::vector<std::string> seen;
+  int handled = 0;
+  this->loop->set_exception_handler([&](EventLoop&, const ExceptionContext&) { ++handled; });
+  this->loop->call_soon([&] {
+    var.set("set before raising");
+    throw std::runtime_error("boom");
+  });
+  this->loop->call_soon([&] { seen.push_back(var.get()); });
+  this->run_iterations(1);
+  EXPECT_EQ(handled, 1);
+  EXPECT_EQ(seen, (std::vector<std::string>{"outer"}));
 }
 
 TYPED_TEST(ContextTest, ORD13_AnExplicitContextIsUsedAndKeepsWhatTheCallbackSets) {
