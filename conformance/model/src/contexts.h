@@ -1,0 +1,62 @@
+#pragma once
+// contextvars for the model: Context objects holding the scenario's one variable
+// (`contextvars.ContextVar('var', default=None)`), copy_context() and Context.run(), and
+// the current context of the (only) thread. Handles run their callback inside
+// Context.run(handle's context); a task's steps run in the task's context.
+//
+// Contexts live as long as the Contexts object (a run's lifetime), so they are referred to
+// by plain pointers, as Python refers to the same Context object from several handles.
+// Must not: know about the loop.
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace loopcheck::refmodel {
+
+struct Context {
+  std::optional<nlohmann::json> var;  // unset: var.get() is the default, None
+  bool entered = false;
+  std::uint64_t serial = 0;  // for its repr
+};
+
+class Contexts {
+ public:
+  Contexts();
+  Contexts(const Contexts&) = delete;
+  Contexts& operator=(const Contexts&) = delete;
+
+  Context* current() const { return current_; }
+  // contextvars.copy_context(): a new Context with the current one's variables.
+  Context* copy_context();
+
+  // Context.run(fn): enters `context` (RuntimeError if it is entered already), runs fn,
+  // and leaves it again, also when fn raises.
+  template <class F>
+  void run(Context* context, F&& fn) {
+    struct Leave {
+      Contexts* self;
+      Context* previous;
+      ~Leave() { self->leave(previous); }
+    } leave{this, enter(context)};
+    fn();
+  }
+
+  // var.get() and var.set(value) in the current context.
+  nlohmann::json get_var() const;
+  void set_var(nlohmann::json value);
+
+ private:
+  // Makes `context` current; returns the context it replaces.
+  Context* enter(Context* context);
+  void leave(Context* previous);
+  Context* make(std::optional<nlohmann::json> var);
+
+  std::deque<Context> arena_;  // stable addresses
+  Context* current_ = nullptr;
+};
+
+}  // namespace loopcheck::refmodel
