@@ -1,13 +1,13 @@
 #include "loopcheck/adapters.h"
 
-#include "bridges.h"
-
 #include <unistd.h>
 
 #include <climits>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
+
+#include "bridges.h"
 
 namespace loopcheck {
 

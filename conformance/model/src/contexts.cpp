@@ -7,16 +7,16 @@
 
 namespace loopcheck::refmodel {
 
-Contexts::Contexts() { current_ = make(std::nullopt); }
+Contexts::Contexts() : main_(make(std::nullopt)) { current_ = main_.get(); }
 
-Context* Contexts::make(std::optional<nlohmann::json> var) {
-  Context& c = arena_.emplace_back();
-  c.var = std::move(var);
-  c.serial = arena_.size();
-  return &c;
+ContextRef Contexts::make(std::optional<nlohmann::json> var) {
+  auto context = std::make_shared<Context>();
+  context->var = std::move(var);
+  context->serial = ++made_;
+  return context;
 }
 
-Context* Contexts::copy_context() { return make(current_->var); }
+ContextRef Contexts::copy_context() { return make(current_->var); }
 
 Context* Contexts::enter(Context* context) {
   if (context->entered) {

@@ -4,12 +4,11 @@
 // the current context of the (only) thread. Handles run their callback inside
 // Context.run(handle's context); a task's steps run in the task's context.
 //
-// Contexts live as long as the Contexts object (a run's lifetime), so they are referred to
-// by plain pointers, as Python refers to the same Context object from several handles.
-// Must not: know about the loop.
+// A Context is shared (ContextRef), as Python refers to the same Context object from several
+// handles and from a task. Must not: know about the loop.
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -22,6 +21,7 @@ struct Context {
   bool entered = false;
   std::uint64_t serial = 0;  // for its repr
 };
+using ContextRef = std::shared_ptr<Context>;
 
 class Contexts {
  public:
@@ -31,10 +31,10 @@ class Contexts {
 
   Context* current() const { return current_; }
   // contextvars.copy_context(): a new Context with the current one's variables.
-  Context* copy_context();
+  ContextRef copy_context();
 
   // Context.run(fn): enters `context` (RuntimeError if it is entered already), runs fn,
-  // and leaves it again, also when fn raises.
+  // and leaves it again, also when fn raises. The caller keeps `context` alive.
   template <class F>
   void run(Context* context, F&& fn) {
     struct Leave {
@@ -53,9 +53,10 @@ class Contexts {
   // Makes `context` current; returns the context it replaces.
   Context* enter(Context* context);
   void leave(Context* previous);
-  Context* make(std::optional<nlohmann::json> var);
+  ContextRef make(std::optional<nlohmann::json> var);
 
-  std::deque<Context> arena_;  // stable addresses
+  std::uint64_t made_ = 0;
+  ContextRef main_;  // the thread's context outside any Context.run
   Context* current_ = nullptr;
 };
 

@@ -10,10 +10,6 @@ Exc make_exception(std::string type, std::string message) {
   return std::make_shared<const PyException>(PyException{std::move(type), std::move(message)});
 }
 
-Exc make_exception(std::string type, const std::optional<std::string>& message) {
-  return make_exception(std::move(type), message.value_or(std::string()));
-}
-
 void raise(Exc exc) { throw PyError{std::move(exc)}; }
 
 void raise(std::string type, std::string message) { raise(make_exception(std::move(type), std::move(message))); }

@@ -28,7 +28,6 @@ using Exc = std::shared_ptr<const PyException>;
 
 // Type(message), or Type() without one (str() is then "").
 Exc make_exception(std::string type, std::string message = {});
-Exc make_exception(std::string type, const std::optional<std::string>& message);
 
 // What `raise exc` throws.
 struct PyError {

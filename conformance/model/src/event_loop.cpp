@@ -18,15 +18,20 @@ std::vector<std::string> ExceptionContext::keys() const {
   return out;
 }
 
-EventLoop::EventLoop(TieBreak ties) : ties_(ties) {}
+EventLoop::EventLoop(TieBreak ties, Budget budget) : ties_(ties), budget_(budget) {}
 
 EventLoop::~EventLoop() = default;
 
 // TimerHandle.__lt__ compares `when` only; heapq's order for equal times follows from that.
 // TieBreak::fifo adds the scheduling sequence, a total order.
-bool EventLoop::timer_less(const TimerHandle* a, const TimerHandle* b) const {
+bool EventLoop::timer_less(const TimerRef& a, const TimerRef& b) const {
   if (ties_ == TieBreak::heap) return a->when() < b->when();
   return a->when() < b->when() || (a->when() == b->when() && a->sequence() < b->sequence());
+}
+
+void EventLoop::give_up(const char* what) {
+  throw Abort{"adapter_error", std::string("the model gave up: the run needs more than its budget of ") + what +
+                                   " (it does not seem to end; conformance/model/README.md, \"Limits\")"};
 }
 
 void EventLoop::check_closed() const {
@@ -104,36 +109,37 @@ void EventLoop::close() {
   scheduled_.clear();  // (the handles keep _scheduled = True, and the count stays)
 }
 
-Handle* EventLoop::call_soon(std::function<void()> callback, CallbackInfo info, Context* context) {
+HandleRef EventLoop::call_soon(std::function<void()> callback, CallbackInfo info, ContextRef context) {
   check_closed();
   // handle = self._call_soon(callback, args, context)
-  Handle* handle = &handles_.emplace_back(std::move(callback), info, *this, context);
+  auto handle = std::make_shared<Handle>(std::move(callback), info, *this, std::move(context));
   ready_.push_back(handle);
   return handle;
 }
 
-TimerHandle* EventLoop::call_later(std::optional<double> delay, std::function<void()> callback, CallbackInfo info,
-                                   Context* context) {
+TimerRef EventLoop::call_later(std::optional<double> delay, std::function<void()> callback, CallbackInfo info,
+                               ContextRef context) {
   if (!delay) raise("TypeError", "delay must not be None");
-  return call_at(time() + *delay, std::move(callback), info, context);
+  return call_at(time() + *delay, std::move(callback), info, std::move(context));
 }
 
-TimerHandle* EventLoop::call_at(std::optional<double> when, std::function<void()> callback, CallbackInfo info,
-                                Context* context) {
+TimerRef EventLoop::call_at(std::optional<double> when, std::function<void()> callback, CallbackInfo info,
+                            ContextRef context) {
   if (!when) raise("TypeError", "when cannot be None");
   check_closed();
-  TimerHandle* timer = &timers_.emplace_back(*when, timer_sequence_++, std::move(callback), info, *this, context);
-  heapq::heappush(scheduled_, timer, [this](auto* a, auto* b) { return timer_less(a, b); });
+  auto timer = std::make_shared<TimerHandle>(*when, timer_sequence_++, std::move(callback), info, *this,
+                                             std::move(context));
+  heapq::heappush(scheduled_, timer, [this](const TimerRef& a, const TimerRef& b) { return timer_less(a, b); });
   timer->scheduled = true;
   return timer;
 }
 
-Handle* EventLoop::call_soon_threadsafe(std::function<void()> callback, CallbackInfo info, Context* context) {
+HandleRef EventLoop::call_soon_threadsafe(std::function<void()> callback, CallbackInfo info, ContextRef context) {
   // The same as call_soon, then _write_to_self(): the self-pipe wakes the selector, whose
   // event queues a handle that only reads the byte. The model has no self-pipe: that
   // handle does nothing observable, and a wake-up changes nothing on one thread.
   check_closed();
-  Handle* handle = &handles_.emplace_back(std::move(callback), info, *this, context);
+  auto handle = std::make_shared<Handle>(std::move(callback), info, *this, std::move(context));
   ready_.push_back(handle);
   return handle;
 }
@@ -144,9 +150,9 @@ void EventLoop::timer_handle_cancelled(TimerHandle& handle) {
 
 Future* EventLoop::create_future() { return adopt(std::make_unique<Future>(*this)); }
 
-Task* EventLoop::create_task(Coro coro, std::optional<std::string> name, Context* context) {
+Task* EventLoop::create_task(Coro coro, std::optional<std::string> name, ContextRef context) {
   check_closed();
-  if (!task_factory_) return Task::create(*this, std::move(coro), std::move(name), context);
+  if (!task_factory_) return Task::create(*this, std::move(coro), std::move(name), std::move(context));
   Task* task = task_factory_(*this, std::move(coro), context);
   if (name) task->set_name(*name);  // tasks._set_task_name(task, name)
   return task;
@@ -185,15 +191,16 @@ void EventLoop::set_debug(bool enabled) {
 
 void EventLoop::run_once() {
   ++iterations_;  // vtime.VirtualTimeLoop._run_once counts its calls
-  auto less = [this](auto* a, auto* b) { return timer_less(a, b); };
+  charge();
+  auto less = [this](const TimerRef& a, const TimerRef& b) { return timer_less(a, b); };
 
   const std::size_t sched_count = scheduled_.size();
   if (sched_count > kMinScheduledTimerHandles &&
       static_cast<double>(timer_cancelled_count_) / static_cast<double>(sched_count) >
           kMinCancelledTimerHandlesFraction) {
     // Remove delayed calls that were cancelled if their number is too high.
-    std::vector<TimerHandle*> new_scheduled;
-    for (TimerHandle* handle : scheduled_) {
+    std::vector<TimerRef> new_scheduled;
+    for (const TimerRef& handle : scheduled_) {
       if (handle->cancelled())
         handle->scheduled = false;
       else
@@ -206,7 +213,7 @@ void EventLoop::run_once() {
     // Remove delayed calls that were cancelled from head of queue.
     while (!scheduled_.empty() && scheduled_[0]->cancelled()) {
       timer_cancelled_count_ -= 1;
-      TimerHandle* handle = heapq::heappop(scheduled_, less);
+      TimerRef handle = heapq::heappop(scheduled_, less);
       handle->scheduled = false;
     }
   }
@@ -225,20 +232,20 @@ void EventLoop::run_once() {
   // Handle 'later' callbacks that are ready.
   const double end_time = time() + kClockResolution;
   while (!scheduled_.empty()) {
-    TimerHandle* handle = scheduled_[0];
-    if (handle->when() >= end_time) break;
-    handle = heapq::heappop(scheduled_, less);
+    if (scheduled_[0]->when() >= end_time) break;
+    TimerRef handle = heapq::heappop(scheduled_, less);
     handle->scheduled = false;
-    ready_.push_back(handle);
+    ready_.push_back(std::move(handle));
   }
 
   // This is the only place where callbacks are actually *called*. We run all currently
   // scheduled callbacks, but not any callbacks scheduled by callbacks run this time around.
   const std::size_t ntodo = ready_.size();
   for (std::size_t i = 0; i < ntodo; ++i) {
-    Handle* handle = ready_.front();
+    HandleRef handle = std::move(ready_.front());
     ready_.pop_front();
     if (handle->cancelled()) continue;
+    charge();
     handle->run();
   }
 }

@@ -4,9 +4,11 @@
 // run_forever, run_until_complete, stop, close, the exception handler, the task factory.
 // Each method is a transliteration of CPython's; the comments quote it where it helps.
 //
-// The loop owns every handle and future it makes (the scenario language never destroys an
-// object during a run), so they are plain pointers everywhere, and nothing leaks through
-// the cycles Python's garbage collector would break.
+// The loop owns every future it makes (the scenario language never destroys an object
+// during a run), so futures are plain pointers everywhere, and nothing leaks through the
+// cycles Python's garbage collector would break. Handles are shared (HandleRef): they go
+// once run, unless the scenario holds them. A run that does not end gives up after a budget
+// of work (kWorkBudget, kFutureBudget), as the harness would time out CPython.
 // Must not: read a real clock, or call a callback anywhere but in run_once.
 
 #include <cstdint>
@@ -36,6 +38,16 @@ inline constexpr double kMinCancelledTimerHandlesFraction = 0.5;
 inline constexpr double kMaximumSelectTimeout = 24 * 3600;
 inline constexpr double kClockResolution = 1e-9;
 
+// The work a run may do (loop iterations, callbacks and steps run) and the futures it may
+// make before the model gives up on it (status adapter_error): a few seconds of work, far
+// more than any scenario that ends within the harness's deadline on CPython needs.
+inline constexpr std::uint64_t kWorkBudget = 10'000'000;
+inline constexpr std::size_t kFutureBudget = 1'000'000;
+struct Budget {
+  std::uint64_t work = kWorkBudget;
+  std::size_t futures = kFutureBudget;
+};
+
 // The `context` dict of call_exception_handler.
 struct ExceptionContext {
   std::string message;
@@ -47,11 +59,11 @@ struct ExceptionContext {
 
 using ExceptionHandler = std::function<void(EventLoop&, const ExceptionContext&)>;
 // factory(loop, coro) or, when create_task got one, factory(loop, coro, context=context).
-using TaskFactory = std::function<Task*(EventLoop&, Coro&&, Context* /* null: not passed */)>;
+using TaskFactory = std::function<Task*(EventLoop&, Coro&&, const ContextRef& /* null: not passed */)>;
 
 class EventLoop {
  public:
-  explicit EventLoop(TieBreak ties = TieBreak::heap);
+  explicit EventLoop(TieBreak ties = TieBreak::heap, Budget budget = {});
   ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
@@ -69,25 +81,30 @@ class EventLoop {
   VirtualClock& clock() { return clock_; }
 
   // -- scheduling callbacks -----------------------------------------------------------
-  Handle* call_soon(std::function<void()> callback, CallbackInfo info = {}, Context* context = nullptr);
-  TimerHandle* call_later(std::optional<double> delay, std::function<void()> callback, CallbackInfo info = {},
-                          Context* context = nullptr);
-  TimerHandle* call_at(std::optional<double> when, std::function<void()> callback, CallbackInfo info = {},
-                       Context* context = nullptr);
-  Handle* call_soon_threadsafe(std::function<void()> callback, CallbackInfo info = {}, Context* context = nullptr);
+  HandleRef call_soon(std::function<void()> callback, CallbackInfo info = {}, ContextRef context = nullptr);
+  TimerRef call_later(std::optional<double> delay, std::function<void()> callback, CallbackInfo info = {},
+                      ContextRef context = nullptr);
+  TimerRef call_at(std::optional<double> when, std::function<void()> callback, CallbackInfo info = {},
+                   ContextRef context = nullptr);
+  HandleRef call_soon_threadsafe(std::function<void()> callback, CallbackInfo info = {}, ContextRef context = nullptr);
   void timer_handle_cancelled(TimerHandle& handle);  // _timer_handle_cancelled
 
   // -- futures and tasks ----------------------------------------------------------------
   Future* create_future();
-  Task* create_task(Coro coro, std::optional<std::string> name = std::nullopt, Context* context = nullptr);
+  Task* create_task(Coro coro, std::optional<std::string> name = std::nullopt, ContextRef context = nullptr);
   void set_task_factory(TaskFactory factory) { task_factory_ = std::move(factory); }
   bool has_task_factory() const { return static_cast<bool>(task_factory_); }
   // Takes ownership of a future (or task) made elsewhere (Task::create, gather).
   template <class F>
   F* adopt(std::unique_ptr<F> future) {
+    if (futures_.size() >= budget_.futures) give_up("futures");
     F* raw = future.get();
     futures_.push_back(std::move(future));
     return raw;
+  }
+  // One unit of work against the budget (the interpreter's steps count too).
+  void charge() {
+    if (++work_ > budget_.work) give_up("units of work (loop iterations, callbacks and steps)");
   }
 
   // -- errors ---------------------------------------------------------------------------
@@ -116,27 +133,27 @@ class EventLoop {
   nlohmann::json run_until_complete_future(Future* future, bool new_task);
   void check_closed() const;
   void check_running() const;
-  bool timer_less(const TimerHandle* a, const TimerHandle* b) const;
+  bool timer_less(const TimerRef& a, const TimerRef& b) const;
+  [[noreturn]] static void give_up(const char* what);
 
   TieBreak ties_;
+  Budget budget_;
   VirtualClock clock_;
   Contexts contexts_;
   bool closed_ = false;
   bool stopping_ = false;
   bool running_ = false;  // _thread_id is not None
   bool debug_ = false;
-  std::deque<Handle*> ready_;         // _ready
-  std::vector<TimerHandle*> scheduled_;  // _scheduled, a heap
+  std::deque<HandleRef> ready_;       // _ready
+  std::vector<TimerRef> scheduled_;  // _scheduled, a heap
   long long timer_cancelled_count_ = 0;
   long long iterations_ = 0;
   std::uint64_t timer_sequence_ = 0;
+  std::uint64_t work_ = 0;
   ExceptionHandler exception_handler_;
   TaskFactory task_factory_;
 
-  // Everything the loop made, alive until the loop goes.
-  std::deque<Handle> handles_;
-  std::deque<TimerHandle> timers_;
-  std::vector<std::unique_ptr<Future>> futures_;
+  std::vector<std::unique_ptr<Future>> futures_;  // every future made, alive until the loop goes
 };
 
 }  // namespace loopcheck::refmodel

@@ -19,7 +19,7 @@ bool Future::future_cancel(const std::optional<std::string>& msg) {
 void Future::schedule_callbacks() {
   // Empties the list, then call_soon(callback, self, context=ctx) for each, in order. If a
   // call_soon raises (a closed loop), the rest are dropped, as in CPython.
-  std::vector<std::pair<DoneCallback, Context*>> callbacks = std::move(callbacks_);
+  std::vector<std::pair<DoneCallback, ContextRef>> callbacks = std::move(callbacks_);
   callbacks_.clear();
   for (auto& [callback, context] : callbacks) {
     std::function<void(Future*)> fn = std::move(callback.fn);
@@ -30,7 +30,7 @@ void Future::schedule_callbacks() {
 
 Exc Future::make_cancelled_error() {
   if (cancelled_exc_) return std::exchange(cancelled_exc_, nullptr);  // transfer ownership
-  return make_exception("CancelledError", cancel_message_);
+  return make_exception("CancelledError", cancel_message_.value_or(""));
 }
 
 nlohmann::json Future::result() {
@@ -46,15 +46,15 @@ Exc Future::exception() {
   return exception_;
 }
 
-void Future::add_done_callback(DoneCallback fn, Context* context) {
+void Future::add_done_callback(DoneCallback fn, ContextRef context) {
   // The C Future copies the current context when none is given, done or not.
-  if (context == nullptr) context = loop_.contexts().copy_context();
+  if (!context) context = loop_.contexts().copy_context();
   if (state_ != State::pending) {
     std::function<void(Future*)> call = std::move(fn.fn);
     loop_.call_soon([call = std::move(call), self = this] { call(self); }, CallbackInfo{fn.name, fn.where, this},
-                    context);
+                    std::move(context));
   } else {
-    callbacks_.emplace_back(std::move(fn), context);
+    callbacks_.emplace_back(std::move(fn), std::move(context));
   }
 }
 

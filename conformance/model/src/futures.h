@@ -48,7 +48,7 @@ class Future {
   // Raise as CPython's do: CancelledError, InvalidStateError, the stored exception.
   nlohmann::json result();
   Exc exception();
-  void add_done_callback(DoneCallback fn, Context* context = nullptr);
+  void add_done_callback(DoneCallback fn, ContextRef context = nullptr);
   int remove_done_callback(const void* identity);
   virtual void set_result(nlohmann::json result);
   virtual void set_exception(Exc exception);
@@ -79,7 +79,7 @@ class Future {
   State state_ = State::pending;
   nlohmann::json result_;
   Exc exception_;
-  std::vector<std::pair<DoneCallback, Context*>> callbacks_;
+  std::vector<std::pair<DoneCallback, ContextRef>> callbacks_;
 };
 
 }  // namespace loopcheck::refmodel

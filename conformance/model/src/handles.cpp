@@ -7,10 +7,10 @@
 
 namespace loopcheck::refmodel {
 
-Handle::Handle(std::function<void()> callback, CallbackInfo info, EventLoop& loop, Context* context)
-    : loop_(loop), callback_(std::move(callback)), info_(info), context_(context) {
+Handle::Handle(std::function<void()> callback, CallbackInfo info, EventLoop& loop, ContextRef context)
+    : loop_(loop), callback_(std::move(callback)), info_(info), context_(std::move(context)) {
   // if context is None: context = contextvars.copy_context()
-  if (context_ == nullptr) context_ = loop_.contexts().copy_context();
+  if (!context_) context_ = loop_.contexts().copy_context();
 }
 
 void Handle::cancel() {
@@ -22,7 +22,7 @@ void Handle::cancel() {
 
 void Handle::run() {
   try {
-    loop_.contexts().run(context_, callback_);
+    loop_.contexts().run(context_.get(), callback_);
   } catch (const PyError& e) {
     if (is_exit(e.exc)) throw;  // except (SystemExit, KeyboardInterrupt): raise
     ExceptionContext context;
@@ -44,8 +44,8 @@ std::string Handle::format_callback_source() const {
 }
 
 TimerHandle::TimerHandle(double when, std::uint64_t sequence, std::function<void()> callback, CallbackInfo info,
-                         EventLoop& loop, Context* context)
-    : Handle(std::move(callback), info, loop, context), when_(when), sequence_(sequence) {}
+                         EventLoop& loop, ContextRef context)
+    : Handle(std::move(callback), info, loop, std::move(context)), when_(when), sequence_(sequence) {}
 
 void TimerHandle::cancel() {
   if (!cancelled()) loop_.timer_handle_cancelled(*this);

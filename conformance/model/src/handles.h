@@ -4,12 +4,12 @@
 // Handle._run sends an exception that escapes the callback to the loop's exception handler,
 // except SystemExit and KeyboardInterrupt, which leave the loop.
 //
-// Handles are owned by their loop and live as long as it does (the scenario language never
-// destroys objects during a run), so everything refers to them by plain pointer.
-// Must not: run anything but from EventLoop::run_once (the only place callbacks are called).
+// Handles are shared (HandleRef) by the loop's queues and the scenario's ids, and go when
+// the last of them lets go, as in Python. Must not: run anything but from EventLoop::run_once (the only place callbacks are called).
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "contexts.h"
@@ -28,7 +28,7 @@ struct CallbackInfo {
 
 class Handle {
  public:
-  Handle(std::function<void()> callback, CallbackInfo info, EventLoop& loop, Context* context);
+  Handle(std::function<void()> callback, CallbackInfo info, EventLoop& loop, ContextRef context);
   virtual ~Handle() = default;
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
@@ -46,7 +46,7 @@ class Handle {
  private:
   std::function<void()> callback_;
   CallbackInfo info_;
-  Context* context_;
+  ContextRef context_;
   bool cancelled_ = false;
   bool has_callback_ = true;  // cancel() sets _callback = None (kept here: it may be running)
 };
@@ -54,7 +54,7 @@ class Handle {
 class TimerHandle final : public Handle {
  public:
   TimerHandle(double when, std::uint64_t sequence, std::function<void()> callback, CallbackInfo info,
-              EventLoop& loop, Context* context);
+              EventLoop& loop, ContextRef context);
 
   // Tells the loop first (_timer_handle_cancelled), then Handle.cancel.
   void cancel() override;
@@ -69,5 +69,8 @@ class TimerHandle final : public Handle {
   double when_;
   std::uint64_t sequence_;
 };
+
+using HandleRef = std::shared_ptr<Handle>;
+using TimerRef = std::shared_ptr<TimerHandle>;
 
 }  // namespace loopcheck::refmodel

@@ -79,7 +79,9 @@ nlohmann::json run_valid(const loopcheck::Json& sc, const ModelOptions& options)
   const Program program = compile_program(sc["program"], id);
   Run run(program, options);
   const Run::Outcome outcome = run.execute();
-  return answer(outcome.status, outcome.message.empty() ? "" : id + ": " + outcome.message, run.take_trace(),
+  nlohmann::json trace = run.take_trace();
+  if (outcome.status == "adapter_error") trace = nlohmann::json::array();  // a run it gave up on
+  return answer(outcome.status, outcome.message.empty() ? "" : id + ": " + outcome.message, std::move(trace),
                 run.final_state());
 }
 

@@ -79,7 +79,7 @@ void Run::result(const Step& st, nlohmann::json value) {
   if (st.fields.contains("as")) trace_.emit("value", {{"name", st.fields["as"]}, {"value", std::move(value)}});
 }
 
-Context* Run::context_of(const Step& st) const { return st.context >= 0 ? get(st.context).context : nullptr; }
+ContextRef Run::context_of(const Step& st) const { return st.context >= 0 ? get(st.context).context : nullptr; }
 
 const Clause* Run::handler_for(const Step& st, const std::exception_ptr& error) {
   Exc exc = as_exception(error);

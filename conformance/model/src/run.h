@@ -34,9 +34,9 @@ enum class Kind : std::uint8_t { none, handle, timer, future, task, gather, cont
 
 struct Obj {
   Kind kind = Kind::none;
-  Handle* handle = nullptr;         // handle, timer
+  HandleRef handle;                 // handle, timer
   Future* future = nullptr;         // future, task, gather
-  Context* context = nullptr;       // context
+  ContextRef context;               // context
   const StepList* steps = nullptr;  // callback: the steps of the done callback's first `do`
 };
 
@@ -86,7 +86,7 @@ class Run {
   void observe(const Step& st);
   nlohmann::json loop_property(Prop prop);
   nlohmann::json object_property(const Obj& obj, Prop prop);
-  Context* context_of(const Step& st) const;  // the `context` field, if given
+  ContextRef context_of(const Step& st) const;  // the `context` field, if given
   CallbackInfo info(const StepList& steps) const { return CallbackInfo{"callback", &steps.where}; }
   void cleanup();
 

@@ -41,6 +41,7 @@ Coro try_async(Run* run, const Step* st, Exc outer) {
 
 Coro steps_async(Run* run, const StepList* steps, Exc exc) {
   for (const Step& st : steps->steps) {
+    run->loop().charge();
     switch (st.op) {
       case Op::await_: {
         Future* fut = run->future(st.ref);

@@ -45,7 +45,7 @@ nlohmann::json Run::loop_property(Prop prop) {
 nlohmann::json Run::object_property(const Obj& obj, Prop prop) {
   if (obj.kind == Kind::handle || obj.kind == Kind::timer) {
     if (prop == Prop::cancelled) return obj.handle->cancelled();
-    if (prop == Prop::when && obj.kind == Kind::timer) return static_cast<TimerHandle*>(obj.handle)->when() - t0_;
+    if (prop == Prop::when && obj.kind == Kind::timer) return static_cast<TimerHandle&>(*obj.handle).when() - t0_;
   } else if (obj.kind == Kind::future || obj.kind == Kind::task || obj.kind == Kind::gather) {
     Future* future = obj.future;
     switch (prop) {

@@ -16,19 +16,20 @@ std::optional<std::string> optional_string(const nlohmann::json& fields, const c
   return fields[key].get<std::string>();
 }
 
-Obj handle_obj(Handle* handle, Kind kind = Kind::handle) { return Obj{kind, handle, nullptr, nullptr, nullptr}; }
+Obj handle_obj(HandleRef handle, Kind kind = Kind::handle) { return Obj{kind, std::move(handle), nullptr, nullptr, nullptr}; }
 Obj future_obj(Future* future, Kind kind) { return Obj{kind, nullptr, future, nullptr, nullptr}; }
 
 }  // namespace
 
 void Run::step(const Step& st, const Exc& exc) {
+  loop_.charge();
   const nlohmann::json& f = st.fields;
   switch (st.op) {
     case Op::call_soon:
       put(st.id, handle_obj(loop_.call_soon(callback(st.body), info(st.body), context_of(st))));
       break;
     case Op::call_later: {
-      Context* context = context_of(st);
+      ContextRef context = context_of(st);
       put(st.id, handle_obj(loop_.call_later(number_or_none(f["delay"]), callback(st.body), info(st.body), context),
                             Kind::timer));
       break;
@@ -36,7 +37,7 @@ void Run::step(const Step& st, const Exc& exc) {
     case Op::call_at: {
       std::optional<double> when = number_or_none(f["at"]);
       if (when) *when += t0_;
-      Context* context = context_of(st);
+      ContextRef context = context_of(st);
       put(st.id, handle_obj(loop_.call_at(when, callback(st.body), info(st.body), context), Kind::timer));
       break;
     }
@@ -73,7 +74,7 @@ void Run::step(const Step& st, const Exc& exc) {
       future(st.ref)->set_result(f.value("value", nlohmann::json()));
       break;
     case Op::set_exception:
-      future(st.ref)->set_exception(make_exception(f["type"].get<std::string>(), optional_string(f, "message")));
+      future(st.ref)->set_exception(make_exception(f["type"].get<std::string>(), f.value("message", "")));
       break;
     case Op::add_done_callback:
       add_done_callback(st);
@@ -99,7 +100,7 @@ void Run::step(const Step& st, const Exc& exc) {
       loop_.set_debug(f["enabled"].get<bool>());
       break;
     case Op::raise:
-      refmodel::raise(make_exception(f["type"].get<std::string>(), optional_string(f, "message")));
+      refmodel::raise(make_exception(f["type"].get<std::string>(), f.value("message", "")));
     case Op::reraise:
       if (!exc) throw Abort{"invalid", "reraise outside an except clause"};
       refmodel::raise(exc);
@@ -129,7 +130,7 @@ void Run::step(const Step& st, const Exc& exc) {
       break;
     }
     case Op::run_in_context:
-      loop_.contexts().run(get(st.context).context, [&] { steps(st.body, nullptr); });
+      loop_.contexts().run(get(st.context).context.get(), [&] { steps(st.body, nullptr); });
       break;
     case Op::gather: {
       std::vector<Future*> children;
@@ -163,7 +164,7 @@ void Run::run_until_complete(const Step& st) {
 void Run::create_task(const Step& st) {
   Coro coro = task_body(st.body);
   std::optional<std::string> name = optional_string(st.fields, "name");
-  Context* context = context_of(st);
+  ContextRef context = context_of(st);
   Task* task = loop_.create_task(std::move(coro), std::move(name), context);
   task->where = &st.body.where;
   put(st.id, future_obj(task, Kind::task));
@@ -196,7 +197,7 @@ void Run::set_exception_handler(const Step& st) {
   loop_.set_exception_handler([this, type, message](EventLoop&, const ExceptionContext& context) {
     trace_.emit("handler",
                 {{"message", context.message}, {"keys", context.keys()}, {"exception", error_json(context.exception)}});
-    if (type) refmodel::raise(make_exception(*type, message));  // mode raise
+    if (type) refmodel::raise(make_exception(*type, message.value_or("")));  // mode raise
   });
   handler_mode_ = mode;
 }
@@ -209,7 +210,7 @@ void Run::set_task_factory(const Step& st) {
     return;
   }
   // factory(loop, coro, **kwargs): a `factory` event, then asyncio.Task(coro, loop=loop, **kwargs).
-  loop_.set_task_factory([this](EventLoop& loop, Coro&& coro, Context* context) {
+  loop_.set_task_factory([this](EventLoop& loop, Coro&& coro, const ContextRef& context) {
     trace_.emit("factory", {{"context", context != nullptr}});
     return Task::create(loop, std::move(coro), std::nullopt, context);
   });

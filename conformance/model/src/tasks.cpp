@@ -8,17 +8,18 @@
 
 namespace loopcheck::refmodel {
 
-Task::Task(EventLoop& loop, Coro coro, std::optional<std::string> name, Context* context)
-    : Future(loop), coro_(std::move(coro)), context_(context) {
+Task::Task(EventLoop& loop, Coro coro, std::optional<std::string> name, ContextRef context)
+    : Future(loop), coro_(std::move(coro)), context_(std::move(context)) {
   if (name)
     name_ = *name;
   else
     name_ = "Task-" + std::to_string(++loop.task_name_counter);
-  if (context_ == nullptr) context_ = loop.contexts().copy_context();
+  if (!context_) context_ = loop.contexts().copy_context();
 }
 
-Task* Task::create(EventLoop& loop, Coro coro, std::optional<std::string> name, Context* context) {
-  Task* task = loop.adopt(std::unique_ptr<Task>(new Task(loop, std::move(coro), std::move(name), context)));
+Task* Task::create(EventLoop& loop, Coro coro, std::optional<std::string> name, ContextRef context) {
+  Task* task =
+      loop.adopt(std::unique_ptr<Task>(new Task(loop, std::move(coro), std::move(name), std::move(context))));
   task->schedule_step(nullptr);   // self._loop.call_soon(self.__step, context=self._context)
   loop.all_tasks.push_back(task);  // _register_task(self)
   return task;
@@ -137,7 +138,7 @@ Coro sleep(EventLoop& loop, double delay) {
     co_return nullptr;
   }
   Future* future = loop.create_future();
-  TimerHandle* h = loop.call_later(
+  TimerRef h = loop.call_later(
       delay,
       [future] {
         if (!future->cancelled()) future->set_result(nullptr);  // _set_result_unless_cancelled

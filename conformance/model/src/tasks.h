@@ -19,7 +19,7 @@ class Task final : public Future {
  public:
   // tasks.Task(coro, loop=loop, name=name, context=context): schedules the first step with
   // call_soon and registers the task (owned by the loop).
-  static Task* create(EventLoop& loop, Coro coro, std::optional<std::string> name, Context* context);
+  static Task* create(EventLoop& loop, Coro coro, std::optional<std::string> name, ContextRef context);
 
   bool cancel(const std::optional<std::string>& msg = std::nullopt) override;
   int cancelling() const { return num_cancels_requested_; }
@@ -35,13 +35,13 @@ class Task final : public Future {
   const std::string* where = nullptr;
 
  private:
-  Task(EventLoop& loop, Coro coro, std::optional<std::string> name, Context* context);
+  Task(EventLoop& loop, Coro coro, std::optional<std::string> name, ContextRef context);
   void step(Exc exc);             // __step
   void wakeup(Future* future);    // __wakeup
   void schedule_step(Exc exc);    // self._loop.call_soon(self.__step, exc, context=self._context)
 
   Coroutine coro_;
-  Context* context_;
+  ContextRef context_;
   Future* fut_waiter_ = nullptr;
   bool must_cancel_ = false;
   int num_cancels_requested_ = 0;

@@ -3,6 +3,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+
+#include "errors.h"
 
 namespace loopcheck::refmodel {
 
@@ -17,6 +20,9 @@ double round9(double x) {
 
 void Trace::emit(const char* kind, nlohmann::json fields) {
   if (!open_) return;
+  if (events_.size() >= kTraceBudget)
+    throw Abort{"adapter_error", "the model gave up: the run traces more than " + std::to_string(kTraceBudget) +
+                                     " events (conformance/model/README.md, \"Limits\")"};
   fields["kind"] = kind;
   fields["t"] = round9(elapsed());
   events_.push_back(std::move(fields));
