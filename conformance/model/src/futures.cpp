@@ -2,6 +2,7 @@
 #include "futures.h"
 
 #include "event_loop.h"
+#include "json_copy.h"
 #include "loopcheck/json.h"
 
 namespace loopcheck::refmodel {
@@ -86,7 +87,7 @@ std::string Future::repr_info() const {
   if (state_ == State::pending) return "pending";
   if (state_ == State::cancelled) return "cancelled";
   if (exception_) return "finished exception=" + exception_repr(exception_);
-  return "finished result=" + loopcheck::py_repr(loopcheck::from_plain(result_));
+  return "finished result=" + loopcheck::py_repr(json_copy<loopcheck::Json>(result_));
 }
 
 std::string Future::repr() const { return "<Future " + repr_info() + ">"; }

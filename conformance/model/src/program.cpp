@@ -4,6 +4,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "json_copy.h"
 #include "loopcheck/model.h"
 
 namespace loopcheck::refmodel {
@@ -99,7 +100,7 @@ class Compiler {
       out.prop = prop_codes().at(prop);
       out.fields[key] = v.get<std::string>();
     } else {
-      out.fields[key] = loopcheck::to_plain(v);  // scalars (and fd references)
+      out.fields[key] = json_copy<nlohmann::json>(v);  // scalars (and fd references)
     }
   }
 

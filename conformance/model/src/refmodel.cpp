@@ -12,6 +12,7 @@
 #include "loopcheck/adapter.h"
 #include "loopcheck/model.h"
 #include "loopcheck/validate.h"
+#include "json_copy.h"
 #include "program.h"
 #include "run.h"
 
@@ -110,7 +111,7 @@ nlohmann::json run_scenario(const nlohmann::json& raw, const ModelOptions& optio
   try {
     loopcheck::Json sc;
     try {
-      sc = loopcheck::validate_scenario(loopcheck::from_plain(raw)).normalized;
+      sc = loopcheck::validate_scenario(json_copy<loopcheck::Json>(raw)).normalized;
     } catch (const loopcheck::ScenarioError& e) {
       out = answer("invalid", name + ": " + e.where() + ": " + e.message());
       out["error"]["path"] = e.where();
