@@ -1,6 +1,6 @@
 // The in-process adapters' factories, one bridge file each: aio_bridge.cpp (native, sim; when
 // loopcheck_aio_adapter is built in) and model_bridge.cpp (model). make_inprocess_adapter
-// (adapters.cpp) picks by name.
+// (adapters.cpp) picks by name. Must not: be included outside src/ (not a public header).
 #pragma once
 
 #include <memory>
