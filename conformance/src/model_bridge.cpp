@@ -20,6 +20,8 @@ class ModelAdapter : public Adapter {
 
 }  // namespace
 
-std::shared_ptr<Adapter> make_model_adapter() { return std::make_shared<ModelAdapter>(); }
+std::shared_ptr<Adapter> make_model_adapter() {
+  return std::make_shared<ModelAdapter>();
+}
 
 }  // namespace loopcheck

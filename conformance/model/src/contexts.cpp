@@ -7,7 +7,9 @@
 
 namespace loopcheck::refmodel {
 
-Contexts::Contexts() : main_(make(std::nullopt)) { current_ = main_.get(); }
+Contexts::Contexts() : main_(make(std::nullopt)) {
+  current_ = main_.get();
+}
 
 ContextRef Contexts::make(std::optional<nlohmann::json> var) {
   auto context = std::make_shared<Context>();
@@ -16,7 +18,9 @@ ContextRef Contexts::make(std::optional<nlohmann::json> var) {
   return context;
 }
 
-ContextRef Contexts::copy_context() { return make(current_->var); }
+ContextRef Contexts::copy_context() {
+  return make(current_->var);
+}
 
 Context* Contexts::enter(Context* context) {
   if (context->entered) {
@@ -38,8 +42,12 @@ void Contexts::leave(Context* previous) {
   current_ = previous;
 }
 
-nlohmann::json Contexts::get_var() const { return current_->var.value_or(nlohmann::json()); }
+nlohmann::json Contexts::get_var() const {
+  return current_->var.value_or(nlohmann::json());
+}
 
-void Contexts::set_var(nlohmann::json value) { current_->var = std::move(value); }
+void Contexts::set_var(nlohmann::json value) {
+  current_->var = std::move(value);
+}
 
 }  // namespace loopcheck::refmodel

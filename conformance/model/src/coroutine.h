@@ -17,9 +17,8 @@
 
 #include <coroutine>
 #include <exception>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "errors.h"
 
@@ -117,7 +116,9 @@ class Coro {
 };
 
 // The suspension points of a coroutine body.
-inline Coro::SuspendAwaiter suspend(Future* future) { return Coro::SuspendAwaiter{future}; }
+inline Coro::SuspendAwaiter suspend(Future* future) {
+  return Coro::SuspendAwaiter{future};
+}
 
 // What coro.send(None) / coro.throw(exc) did.
 struct StepOutcome {
@@ -139,7 +140,8 @@ class Coroutine {
     if (!started_) {
       started_ = true;
       root_ = Coro();
-      return StepOutcome{StepOutcome::raised, nullptr, nullptr, std::make_exception_ptr(PyError{std::move(exc)})};
+      return StepOutcome{StepOutcome::raised, nullptr, nullptr,
+                         std::make_exception_ptr(PyError{std::move(exc)})};
     }
     return resume(std::move(exc));
   }
@@ -156,9 +158,10 @@ class Coroutine {
     }
     next.resume();
     Coro::promise_type& root = root_.frame().promise();
-    if (!root_.frame().done()) return StepOutcome{StepOutcome::yielded, chain_.yielded, nullptr, nullptr};
-    StepOutcome out{root.error ? StepOutcome::raised : StepOutcome::returned, nullptr, std::move(root.value),
-                    root.error};
+    if (!root_.frame().done())
+      return StepOutcome{StepOutcome::yielded, chain_.yielded, nullptr, nullptr};
+    StepOutcome out{root.error ? StepOutcome::raised : StepOutcome::returned, nullptr,
+                    std::move(root.value), root.error};
     root_ = Coro();  // a finished coroutine's frame is gone
     return out;
   }

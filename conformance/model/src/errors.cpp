@@ -10,17 +10,25 @@ Exc make_exception(std::string type, std::string message) {
   return std::make_shared<const PyException>(PyException{std::move(type), std::move(message)});
 }
 
-void raise(Exc exc) { throw PyError{std::move(exc)}; }
+void raise(Exc exc) {
+  throw PyError{std::move(exc)};
+}
 
-void raise(std::string type, std::string message) { raise(make_exception(std::move(type), std::move(message))); }
+void raise(std::string type, std::string message) {
+  raise(make_exception(std::move(type), std::move(message)));
+}
 
 bool isinstance(const Exc& exc, const std::string& type) {
   return exc && loopcheck::model::is_subclass(exc->type, type);
 }
 
-bool is_cancelled_error(const Exc& exc) { return exc && exc->type == "CancelledError"; }
+bool is_cancelled_error(const Exc& exc) {
+  return exc && exc->type == "CancelledError";
+}
 
-bool is_exit(const Exc& exc) { return exc && (exc->type == "SystemExit" || exc->type == "KeyboardInterrupt"); }
+bool is_exit(const Exc& exc) {
+  return exc && (exc->type == "SystemExit" || exc->type == "KeyboardInterrupt");
+}
 
 Exc as_exception(const std::exception_ptr& error) {
   if (!error) return nullptr;

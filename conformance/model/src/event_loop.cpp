@@ -30,8 +30,9 @@ bool EventLoop::timer_less(const TimerRef& a, const TimerRef& b) const {
 }
 
 void EventLoop::give_up(const char* what) {
-  throw Abort{"adapter_error", std::string("the model gave up: the run needs more than its budget of ") + what +
-                                   " (it does not seem to end; conformance/model/README.md, \"Limits\")"};
+  throw Abort{"adapter_error",
+              std::string("the model gave up: the run needs more than its budget of ") + what +
+                  " (it does not seem to end; conformance/model/README.md, \"Limits\")"};
 }
 
 void EventLoop::check_closed() const {
@@ -91,7 +92,8 @@ nlohmann::json EventLoop::run_until_complete(Coro coro) {
 nlohmann::json EventLoop::run_until_complete_future(Future* future, bool /*new_task*/) {
   // (new_task only silences "Task was destroyed but it is pending!" and the "exception was
   // never retrieved" log, which the model does not have.)
-  future->add_done_callback(DoneCallback{&kRunUntilCompleteCb, run_until_complete_cb, "_run_until_complete_cb"});
+  future->add_done_callback(
+      DoneCallback{&kRunUntilCompleteCb, run_until_complete_cb, "_run_until_complete_cb"});
   struct Finally {  // finally: future.remove_done_callback(_run_until_complete_cb)
     Future* future;
     ~Finally() { future->remove_done_callback(&kRunUntilCompleteCb); }
@@ -109,7 +111,8 @@ void EventLoop::close() {
   scheduled_.clear();  // (the handles keep _scheduled = True, and the count stays)
 }
 
-HandleRef EventLoop::call_soon(std::function<void()> callback, CallbackInfo info, ContextRef context) {
+HandleRef EventLoop::call_soon(std::function<void()> callback, CallbackInfo info,
+                               ContextRef context) {
   check_closed();
   // handle = self._call_soon(callback, args, context)
   auto handle = std::make_shared<Handle>(std::move(callback), info, *this, std::move(context));
@@ -117,24 +120,26 @@ HandleRef EventLoop::call_soon(std::function<void()> callback, CallbackInfo info
   return handle;
 }
 
-TimerRef EventLoop::call_later(std::optional<double> delay, std::function<void()> callback, CallbackInfo info,
-                               ContextRef context) {
+TimerRef EventLoop::call_later(std::optional<double> delay, std::function<void()> callback,
+                               CallbackInfo info, ContextRef context) {
   if (!delay) raise("TypeError", "delay must not be None");
   return call_at(time() + *delay, std::move(callback), info, std::move(context));
 }
 
-TimerRef EventLoop::call_at(std::optional<double> when, std::function<void()> callback, CallbackInfo info,
-                            ContextRef context) {
+TimerRef EventLoop::call_at(std::optional<double> when, std::function<void()> callback,
+                            CallbackInfo info, ContextRef context) {
   if (!when) raise("TypeError", "when cannot be None");
   check_closed();
-  auto timer = std::make_shared<TimerHandle>(*when, timer_sequence_++, std::move(callback), info, *this,
-                                             std::move(context));
-  heapq::heappush(scheduled_, timer, [this](const TimerRef& a, const TimerRef& b) { return timer_less(a, b); });
+  auto timer = std::make_shared<TimerHandle>(*when, timer_sequence_++, std::move(callback), info,
+                                             *this, std::move(context));
+  heapq::heappush(scheduled_, timer,
+                  [this](const TimerRef& a, const TimerRef& b) { return timer_less(a, b); });
   timer->scheduled = true;
   return timer;
 }
 
-HandleRef EventLoop::call_soon_threadsafe(std::function<void()> callback, CallbackInfo info, ContextRef context) {
+HandleRef EventLoop::call_soon_threadsafe(std::function<void()> callback, CallbackInfo info,
+                                          ContextRef context) {
   // The same as call_soon, then _write_to_self(): the self-pipe wakes the selector, whose
   // event queues a handle that only reads the byte. The model has no self-pipe: that
   // handle does nothing observable, and a wake-up changes nothing on one thread.
@@ -148,11 +153,14 @@ void EventLoop::timer_handle_cancelled(TimerHandle& handle) {
   if (handle.scheduled) timer_cancelled_count_ += 1;
 }
 
-Future* EventLoop::create_future() { return adopt(std::make_unique<Future>(*this)); }
+Future* EventLoop::create_future() {
+  return adopt(std::make_unique<Future>(*this));
+}
 
 Task* EventLoop::create_task(Coro coro, std::optional<std::string> name, ContextRef context) {
   check_closed();
-  if (!task_factory_) return Task::create(*this, std::move(coro), std::move(name), std::move(context));
+  if (!task_factory_)
+    return Task::create(*this, std::move(coro), std::move(name), std::move(context));
   Task* task = task_factory_(*this, std::move(coro), context);
   if (name) task->set_name(*name);  // tasks._set_task_name(task, name)
   return task;
@@ -186,7 +194,8 @@ void EventLoop::default_exception_handler(const ExceptionContext&) {
 void EventLoop::set_debug(bool enabled) {
   debug_ = enabled;
   // if self.is_running(): self.call_soon_threadsafe(self._set_coroutine_origin_tracking, enabled)
-  if (is_running()) call_soon_threadsafe([] {}, CallbackInfo{"BaseEventLoop._set_coroutine_origin_tracking"});
+  if (is_running())
+    call_soon_threadsafe([] {}, CallbackInfo{"BaseEventLoop._set_coroutine_origin_tracking"});
 }
 
 void EventLoop::run_once() {

@@ -59,7 +59,8 @@ struct ExceptionContext {
 
 using ExceptionHandler = std::function<void(EventLoop&, const ExceptionContext&)>;
 // factory(loop, coro) or, when create_task got one, factory(loop, coro, context=context).
-using TaskFactory = std::function<Task*(EventLoop&, Coro&&, const ContextRef& /* null: not passed */)>;
+using TaskFactory =
+    std::function<Task*(EventLoop&, Coro&&, const ContextRef& /* null: not passed */)>;
 
 class EventLoop {
  public:
@@ -81,17 +82,20 @@ class EventLoop {
   VirtualClock& clock() { return clock_; }
 
   // -- scheduling callbacks -----------------------------------------------------------
-  HandleRef call_soon(std::function<void()> callback, CallbackInfo info = {}, ContextRef context = nullptr);
-  TimerRef call_later(std::optional<double> delay, std::function<void()> callback, CallbackInfo info = {},
+  HandleRef call_soon(std::function<void()> callback, CallbackInfo info = {},
                       ContextRef context = nullptr);
-  TimerRef call_at(std::optional<double> when, std::function<void()> callback, CallbackInfo info = {},
-                   ContextRef context = nullptr);
-  HandleRef call_soon_threadsafe(std::function<void()> callback, CallbackInfo info = {}, ContextRef context = nullptr);
+  TimerRef call_later(std::optional<double> delay, std::function<void()> callback,
+                      CallbackInfo info = {}, ContextRef context = nullptr);
+  TimerRef call_at(std::optional<double> when, std::function<void()> callback,
+                   CallbackInfo info = {}, ContextRef context = nullptr);
+  HandleRef call_soon_threadsafe(std::function<void()> callback, CallbackInfo info = {},
+                                 ContextRef context = nullptr);
   void timer_handle_cancelled(TimerHandle& handle);  // _timer_handle_cancelled
 
   // -- futures and tasks ----------------------------------------------------------------
   Future* create_future();
-  Task* create_task(Coro coro, std::optional<std::string> name = std::nullopt, ContextRef context = nullptr);
+  Task* create_task(Coro coro, std::optional<std::string> name = std::nullopt,
+                    ContextRef context = nullptr);
   void set_task_factory(TaskFactory factory) { task_factory_ = std::move(factory); }
   bool has_task_factory() const { return static_cast<bool>(task_factory_); }
   // Takes ownership of a future (or task) made elsewhere (Task::create, gather).
@@ -144,7 +148,7 @@ class EventLoop {
   bool stopping_ = false;
   bool running_ = false;  // _thread_id is not None
   bool debug_ = false;
-  std::deque<HandleRef> ready_;       // _ready
+  std::deque<HandleRef> ready_;      // _ready
   std::vector<TimerRef> scheduled_;  // _scheduled, a heap
   long long timer_cancelled_count_ = 0;
   long long iterations_ = 0;

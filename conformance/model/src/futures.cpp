@@ -7,7 +7,9 @@
 
 namespace loopcheck::refmodel {
 
-bool Future::cancel(const std::optional<std::string>& msg) { return future_cancel(msg); }
+bool Future::cancel(const std::optional<std::string>& msg) {
+  return future_cancel(msg);
+}
 
 bool Future::future_cancel(const std::optional<std::string>& msg) {
   if (state_ != State::pending) return false;
@@ -24,8 +26,8 @@ void Future::schedule_callbacks() {
   callbacks_.clear();
   for (auto& [callback, context] : callbacks) {
     std::function<void(Future*)> fn = std::move(callback.fn);
-    loop_.call_soon([fn = std::move(fn), self = this] { fn(self); }, CallbackInfo{callback.name, callback.where, this},
-                    context);
+    loop_.call_soon([fn = std::move(fn), self = this] { fn(self); },
+                    CallbackInfo{callback.name, callback.where, this}, context);
   }
 }
 
@@ -52,8 +54,8 @@ void Future::add_done_callback(DoneCallback fn, ContextRef context) {
   if (!context) context = loop_.contexts().copy_context();
   if (state_ != State::pending) {
     std::function<void(Future*)> call = std::move(fn.fn);
-    loop_.call_soon([call = std::move(call), self = this] { call(self); }, CallbackInfo{fn.name, fn.where, this},
-                    std::move(context));
+    loop_.call_soon([call = std::move(call), self = this] { call(self); },
+                    CallbackInfo{fn.name, fn.where, this}, std::move(context));
   } else {
     callbacks_.emplace_back(std::move(fn), std::move(context));
   }
@@ -61,13 +63,18 @@ void Future::add_done_callback(DoneCallback fn, ContextRef context) {
 
 int Future::remove_done_callback(const void* identity) {
   const std::size_t before = callbacks_.size();
-  std::erase_if(callbacks_, [identity](const auto& entry) { return entry.first.identity == identity; });
+  std::erase_if(callbacks_,
+                [identity](const auto& entry) { return entry.first.identity == identity; });
   return static_cast<int>(before - callbacks_.size());
 }
 
-void Future::set_result(nlohmann::json result) { future_set_result(std::move(result)); }
+void Future::set_result(nlohmann::json result) {
+  future_set_result(std::move(result));
+}
 
-void Future::set_exception(Exc exception) { future_set_exception(std::move(exception)); }
+void Future::set_exception(Exc exception) {
+  future_set_exception(std::move(exception));
+}
 
 void Future::future_set_result(nlohmann::json result) {
   if (state_ != State::pending) raise("InvalidStateError", "invalid state");
@@ -90,6 +97,8 @@ std::string Future::repr_info() const {
   return "finished result=" + loopcheck::py_repr(json_copy<loopcheck::Json>(result_));
 }
 
-std::string Future::repr() const { return "<Future " + repr_info() + ">"; }
+std::string Future::repr() const {
+  return "<Future " + repr_info() + ">";
+}
 
 }  // namespace loopcheck::refmodel

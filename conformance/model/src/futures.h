@@ -7,12 +7,11 @@
 // Must not: run a callback itself (every done callback goes through loop.call_soon).
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "contexts.h"
 #include "errors.h"

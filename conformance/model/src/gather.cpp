@@ -60,7 +60,8 @@ void done_callback(Gathering& g, Future* fut) {
       if (child->cancelled()) {
         // Check if 'fut' is cancelled first, as 'fut.exception()' will *raise* a
         // CancelledError instead of returning it.
-        results.push_back(error_json(make_exception("CancelledError", child->cancel_message().value_or(""))));
+        results.push_back(
+            error_json(make_exception("CancelledError", child->cancel_message().value_or(""))));
       } else if (Exc res = child->exception()) {
         results.push_back(error_json(res));
       } else {
@@ -88,7 +89,8 @@ GatheringFuture* gather(EventLoop& loop, const std::vector<Future*>& args, bool 
     if (std::find(seen.begin(), seen.end(), fut) == seen.end()) {
       seen.push_back(fut);
       g->nfuts += 1;
-      fut->add_done_callback(DoneCallback{g.get(), [g](Future* f) { done_callback(*g, f); }, "_done_callback"});
+      fut->add_done_callback(
+          DoneCallback{g.get(), [g](Future* f) { done_callback(*g, f); }, "_done_callback"});
     }
     g->children.push_back(fut);
   }

@@ -7,7 +7,8 @@
 
 namespace loopcheck::refmodel {
 
-Handle::Handle(std::function<void()> callback, CallbackInfo info, EventLoop& loop, ContextRef context)
+Handle::Handle(std::function<void()> callback, CallbackInfo info, EventLoop& loop,
+               ContextRef context)
     : loop_(loop), callback_(std::move(callback)), info_(info), context_(std::move(context)) {
   // if context is None: context = contextvars.copy_context()
   if (!context_) context_ = loop_.contexts().copy_context();
@@ -43,9 +44,11 @@ std::string Handle::format_callback_source() const {
   return out;
 }
 
-TimerHandle::TimerHandle(double when, std::uint64_t sequence, std::function<void()> callback, CallbackInfo info,
-                         EventLoop& loop, ContextRef context)
-    : Handle(std::move(callback), info, loop, std::move(context)), when_(when), sequence_(sequence) {}
+TimerHandle::TimerHandle(double when, std::uint64_t sequence, std::function<void()> callback,
+                         CallbackInfo info, EventLoop& loop, ContextRef context)
+    : Handle(std::move(callback), info, loop, std::move(context)),
+      when_(when),
+      sequence_(sequence) {}
 
 void TimerHandle::cancel() {
   if (!cancelled()) loop_.timer_handle_cancelled(*this);

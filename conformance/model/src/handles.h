@@ -5,7 +5,8 @@
 // except SystemExit and KeyboardInterrupt, which leave the loop.
 //
 // Handles are shared (HandleRef) by the loop's queues and the scenario's ids, and go when
-// the last of them lets go, as in Python. Must not: run anything but from EventLoop::run_once (the only place callbacks are called).
+// the last of them lets go, as in Python. Must not: run anything but from EventLoop::run_once (the
+// only place callbacks are called).
 
 #include <cstdint>
 #include <functional>
@@ -53,8 +54,8 @@ class Handle {
 
 class TimerHandle final : public Handle {
  public:
-  TimerHandle(double when, std::uint64_t sequence, std::function<void()> callback, CallbackInfo info,
-              EventLoop& loop, ContextRef context);
+  TimerHandle(double when, std::uint64_t sequence, std::function<void()> callback,
+              CallbackInfo info, EventLoop& loop, ContextRef context);
 
   // Tells the loop first (_timer_handle_cancelled), then Handle.cancel.
   void cancel() override;

@@ -23,12 +23,18 @@ To json_copy(const From& v) {
       for (const auto& item : v) out.push_back(json_copy<To>(item));
       return out;
     }
-    case value_t::string: return To(v.template get_ref<const typename From::string_t&>());
-    case value_t::boolean: return To(v.template get<bool>());
-    case value_t::number_integer: return To(v.template get<typename From::number_integer_t>());
-    case value_t::number_unsigned: return To(v.template get<typename From::number_unsigned_t>());
-    case value_t::number_float: return To(v.template get<typename From::number_float_t>());
-    default: return To();  // null (and binary, which JSON text cannot carry)
+    case value_t::string:
+      return To(v.template get_ref<const typename From::string_t&>());
+    case value_t::boolean:
+      return To(v.template get<bool>());
+    case value_t::number_integer:
+      return To(v.template get<typename From::number_integer_t>());
+    case value_t::number_unsigned:
+      return To(v.template get<typename From::number_unsigned_t>());
+    case value_t::number_float:
+      return To(v.template get<typename From::number_float_t>());
+    default:
+      return To();  // null (and binary, which JSON text cannot carry)
   }
 }
 

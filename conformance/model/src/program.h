@@ -8,22 +8,49 @@
 // Must not: validate (loopcheck::validate_scenario did), or run anything.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "loopcheck/json.h"
 
 namespace loopcheck::refmodel {
 
 enum class Op : std::uint8_t {
-  call_soon, call_later, call_at, call_soon_threadsafe, cancel, run_forever, run_until_complete,
-  stop, close, create_future, set_result, set_exception, add_done_callback, remove_done_callback,
-  create_task, uncancel, set_exception_handler, set_debug, raise, reraise, try_, record, observe,
-  block, await_, sleep, return_,
+  call_soon,
+  call_later,
+  call_at,
+  call_soon_threadsafe,
+  cancel,
+  run_forever,
+  run_until_complete,
+  stop,
+  close,
+  create_future,
+  set_result,
+  set_exception,
+  add_done_callback,
+  remove_done_callback,
+  create_task,
+  uncancel,
+  set_exception_handler,
+  set_debug,
+  raise,
+  reraise,
+  try_,
+  record,
+  observe,
+  block,
+  await_,
+  sleep,
+  return_,
   // language 1.1
-  set_var, copy_context, run_in_context, gather, set_task_factory, repeat,
+  set_var,
+  copy_context,
+  run_in_context,
+  gather,
+  set_task_factory,
+  repeat,
   // operations of capabilities the model does not have (pipes, socketpair, threads, executor,
   // repr): the capability check declines their scenarios before they run
   unsupported,
@@ -31,9 +58,25 @@ enum class Op : std::uint8_t {
 
 // What `observe` reads: loop properties, then object properties.
 enum class Prop : std::uint8_t {
-  is_running, is_closed, get_debug, time, current_task, all_tasks, get_exception_handler, var,
-  get_task_factory, scheduled_count, timer_cancelled_count, iterations,
-  cancelled, when, done, result, exception, cancelling, get_name,
+  is_running,
+  is_closed,
+  get_debug,
+  time,
+  current_task,
+  all_tasks,
+  get_exception_handler,
+  var,
+  get_task_factory,
+  scheduled_count,
+  timer_cancelled_count,
+  iterations,
+  cancelled,
+  when,
+  done,
+  result,
+  exception,
+  cancelling,
+  get_name,
 };
 
 struct Step;
@@ -65,7 +108,7 @@ struct Step {
 };
 
 struct Program {
-  std::string id;                  // the scenario's
+  std::string id;  // the scenario's
   StepList steps;
   std::vector<std::string> slots;  // the id of each slot
 };

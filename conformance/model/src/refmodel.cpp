@@ -9,10 +9,10 @@
 #include <tuple>
 #include <vector>
 
+#include "json_copy.h"
 #include "loopcheck/adapter.h"
 #include "loopcheck/model.h"
 #include "loopcheck/validate.h"
-#include "json_copy.h"
 #include "program.h"
 #include "run.h"
 
@@ -29,8 +29,8 @@ constexpr std::tuple<int, int, int> kAsyncio{3, 11, 2};
 constexpr const char* kAsyncioVersion = "3.11";
 
 const std::vector<std::string>& capabilities() {
-  static const std::vector<std::string> caps = {"virtual_time", "tasks",        "internals",  "repeat",
-                                                "gather",       "task_factory", "contextvars"};
+  static const std::vector<std::string> caps = {
+      "virtual_time", "tasks", "internals", "repeat", "gather", "task_factory", "contextvars"};
   return caps;
 }
 
@@ -63,15 +63,18 @@ std::string skip_reason(const loopcheck::Json& sc) {
   return "";
 }
 
-nlohmann::json answer(const std::string& status, const std::string& message, nlohmann::json trace = nlohmann::json::array(),
+nlohmann::json answer(const std::string& status, const std::string& message,
+                      nlohmann::json trace = nlohmann::json::array(),
                       nlohmann::json final = nullptr) {
-  nlohmann::json out = {{"status", status}, {"trace", std::move(trace)}, {"final", std::move(final)}};
+  nlohmann::json out = {
+      {"status", status}, {"trace", std::move(trace)}, {"final", std::move(final)}};
   if (!message.empty() || status != "done") out["error"] = {{"message", message}};
   return out;
 }
 
 std::string scenario_name(const nlohmann::json& raw) {
-  if (raw.is_object() && raw.contains("id") && raw["id"].is_string()) return raw["id"].get<std::string>();
+  if (raw.is_object() && raw.contains("id") && raw["id"].is_string())
+    return raw["id"].get<std::string>();
   return "scenario";
 }
 
@@ -82,8 +85,8 @@ nlohmann::json run_valid(const loopcheck::Json& sc, const ModelOptions& options)
   const Run::Outcome outcome = run.execute();
   nlohmann::json trace = run.take_trace();
   if (outcome.status == "adapter_error") trace = nlohmann::json::array();  // a run it gave up on
-  return answer(outcome.status, outcome.message.empty() ? "" : id + ": " + outcome.message, std::move(trace),
-                run.final_state());
+  return answer(outcome.status, outcome.message.empty() ? "" : id + ": " + outcome.message,
+                std::move(trace), run.final_state());
 }
 
 }  // namespace
@@ -99,7 +102,8 @@ nlohmann::json describe(const ModelOptions& options) {
             {"version", LOOPCHECK_MODEL_VERSION},
             {"language", "c++"},
             {"asyncio_version", kAsyncioVersion},
-            {"platform", std::string("reference model of CPython 3.11.2, equal-time timers in ") + ties + " order"}}},
+            {"platform", std::string("reference model of CPython 3.11.2, equal-time timers in ") +
+                             ties + " order"}}},
           {"capabilities", capabilities()},
           {"time", "virtual"}};
 }
@@ -127,7 +131,8 @@ nlohmann::json run_scenario(const nlohmann::json& raw, const ModelOptions& optio
   } catch (...) {
     out = answer("adapter_error", name + ": an exception the model did not expect");
   }
-  out["duration"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  out["duration"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return out;
 }
 

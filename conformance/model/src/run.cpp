@@ -69,17 +69,22 @@ const Obj& Run::get(int slot) const {
   return obj;
 }
 
-Task* Run::task(int slot) const { return static_cast<Task*>(get(slot).future); }
+Task* Run::task(int slot) const {
+  return static_cast<Task*>(get(slot).future);
+}
 
 void Run::put(int slot, Obj obj) {
   if (slot >= 0) objs_.at(static_cast<std::size_t>(slot)) = obj;
 }
 
 void Run::result(const Step& st, nlohmann::json value) {
-  if (st.fields.contains("as")) trace_.emit("value", {{"name", st.fields["as"]}, {"value", std::move(value)}});
+  if (st.fields.contains("as"))
+    trace_.emit("value", {{"name", st.fields["as"]}, {"value", std::move(value)}});
 }
 
-ContextRef Run::context_of(const Step& st) const { return st.context >= 0 ? get(st.context).context : nullptr; }
+ContextRef Run::context_of(const Step& st) const {
+  return st.context >= 0 ? get(st.context).context : nullptr;
+}
 
 const Clause* Run::handler_for(const Step& st, const std::exception_ptr& error) {
   Exc exc = as_exception(error);

@@ -16,11 +16,10 @@
 // Must not: share code with aio's interpreter (conformance/adapters/aio/).
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "event_loop.h"
 #include "program.h"

@@ -86,6 +86,8 @@ Coro body(Run* run, const StepList* steps) {
 
 }  // namespace
 
-Coro Run::task_body(const StepList& steps) { return body(this, &steps); }
+Coro Run::task_body(const StepList& steps) {
+  return body(this, &steps);
+}
 
 }  // namespace loopcheck::refmodel

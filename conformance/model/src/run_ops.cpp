@@ -16,8 +16,12 @@ std::optional<std::string> optional_string(const nlohmann::json& fields, const c
   return fields[key].get<std::string>();
 }
 
-Obj handle_obj(HandleRef handle, Kind kind = Kind::handle) { return Obj{kind, std::move(handle), nullptr, nullptr, nullptr}; }
-Obj future_obj(Future* future, Kind kind) { return Obj{kind, nullptr, future, nullptr, nullptr}; }
+Obj handle_obj(HandleRef handle, Kind kind = Kind::handle) {
+  return Obj{kind, std::move(handle), nullptr, nullptr, nullptr};
+}
+Obj future_obj(Future* future, Kind kind) {
+  return Obj{kind, nullptr, future, nullptr, nullptr};
+}
 
 }  // namespace
 
@@ -30,7 +34,8 @@ void Run::step(const Step& st, const Exc& exc) {
       break;
     case Op::call_later: {
       ContextRef context = context_of(st);
-      put(st.id, handle_obj(loop_.call_later(number_or_none(f["delay"]), callback(st.body), info(st.body), context),
+      put(st.id, handle_obj(loop_.call_later(number_or_none(f["delay"]), callback(st.body),
+                                             info(st.body), context),
                             Kind::timer));
       break;
     }
@@ -38,7 +43,8 @@ void Run::step(const Step& st, const Exc& exc) {
       std::optional<double> when = number_or_none(f["at"]);
       if (when) *when += t0_;
       ContextRef context = context_of(st);
-      put(st.id, handle_obj(loop_.call_at(when, callback(st.body), info(st.body), context), Kind::timer));
+      put(st.id,
+          handle_obj(loop_.call_at(when, callback(st.body), info(st.body), context), Kind::timer));
       break;
     }
     case Op::call_soon_threadsafe:
@@ -47,7 +53,8 @@ void Run::step(const Step& st, const Exc& exc) {
     case Op::cancel: {
       const Obj& target = get(st.ref);
       if (target.kind == Kind::handle || target.kind == Kind::timer) {
-        if (f.contains("msg")) throw Abort{"invalid", "cancel: msg applies to futures and tasks only"};
+        if (f.contains("msg"))
+          throw Abort{"invalid", "cancel: msg applies to futures and tasks only"};
         target.handle->cancel();
         result(st, nullptr);
       } else {
@@ -74,7 +81,8 @@ void Run::step(const Step& st, const Exc& exc) {
       future(st.ref)->set_result(f.value("value", nlohmann::json()));
       break;
     case Op::set_exception:
-      future(st.ref)->set_exception(make_exception(f["type"].get<std::string>(), f.value("message", "")));
+      future(st.ref)->set_exception(
+          make_exception(f["type"].get<std::string>(), f.value("message", "")));
       break;
     case Op::add_done_callback:
       add_done_callback(st);
@@ -82,7 +90,8 @@ void Run::step(const Step& st, const Exc& exc) {
     case Op::remove_done_callback: {
       const Obj& fn = objs_.at(static_cast<std::size_t>(st.callback));
       if (fn.kind != Kind::callback)
-        throw Abort{"invalid", "done callback " + loopcheck::py_str_repr(program_.slots[st.callback]) +
+        throw Abort{"invalid", "done callback " +
+                                   loopcheck::py_str_repr(program_.slots[st.callback]) +
                                    " was never added"};
       result(st, future(st.ref)->remove_done_callback(fn.steps));
       break;
@@ -135,7 +144,8 @@ void Run::step(const Step& st, const Exc& exc) {
     case Op::gather: {
       std::vector<Future*> children;
       for (int slot : st.of) children.push_back(future(slot));
-      put(st.id, future_obj(refmodel::gather(loop_, children, f.value("return_exceptions", false)), Kind::gather));
+      put(st.id, future_obj(refmodel::gather(loop_, children, f.value("return_exceptions", false)),
+                            Kind::gather));
       break;
     }
     case Op::set_task_factory:
@@ -149,7 +159,8 @@ void Run::step(const Step& st, const Exc& exc) {
     case Op::return_:
       throw Abort{"invalid", st.name + " is not allowed here"};
     case Op::unsupported:
-      throw Abort{"unsupported", st.name + " is not part of the model (conformance/model/README.md)"};
+      throw Abort{"unsupported",
+                  st.name + " is not part of the model (conformance/model/README.md)"};
   }
 }
 
@@ -174,15 +185,16 @@ void Run::add_done_callback(const Step& st) {
   // fn = self.callbacks.get(id), defined by its first use with `do`.
   Obj& fn = objs_.at(static_cast<std::size_t>(st.callback));
   const bool has_do = !st.body.where.empty();  // a compiled step list always has its place
-  if (fn.kind == Kind::none && has_do) fn = Obj{Kind::callback, nullptr, nullptr, nullptr, &st.body};
+  if (fn.kind == Kind::none && has_do)
+    fn = Obj{Kind::callback, nullptr, nullptr, nullptr, &st.body};
   if (fn.kind != Kind::callback)
     throw Abort{"invalid", "done callback " + loopcheck::py_str_repr(program_.slots[st.callback]) +
                                " is used before the step that defines it ran"};
   const StepList* steps = fn.steps;
   Future* target = future(st.ref);
   std::function<void()> body = callback(*steps);
-  target->add_done_callback(DoneCallback{steps, [body](Future*) { body(); }, "callback", &steps->where},
-                            context_of(st));
+  target->add_done_callback(
+      DoneCallback{steps, [body](Future*) { body(); }, "callback", &steps->where}, context_of(st));
 }
 
 void Run::set_exception_handler(const Step& st) {
@@ -195,8 +207,9 @@ void Run::set_exception_handler(const Step& st) {
   std::optional<std::string> type = optional_string(st.fields, "type");
   std::optional<std::string> message = optional_string(st.fields, "message");
   loop_.set_exception_handler([this, type, message](EventLoop&, const ExceptionContext& context) {
-    trace_.emit("handler",
-                {{"message", context.message}, {"keys", context.keys()}, {"exception", error_json(context.exception)}});
+    trace_.emit("handler", {{"message", context.message},
+                            {"keys", context.keys()},
+                            {"exception", error_json(context.exception)}});
     if (type) refmodel::raise(make_exception(*type, message.value_or("")));  // mode raise
   });
   handler_mode_ = mode;

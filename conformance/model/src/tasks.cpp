@@ -17,21 +17,27 @@ Task::Task(EventLoop& loop, Coro coro, std::optional<std::string> name, ContextR
   if (!context_) context_ = loop.contexts().copy_context();
 }
 
-Task* Task::create(EventLoop& loop, Coro coro, std::optional<std::string> name, ContextRef context) {
-  Task* task =
-      loop.adopt(std::unique_ptr<Task>(new Task(loop, std::move(coro), std::move(name), std::move(context))));
-  task->schedule_step(nullptr);   // self._loop.call_soon(self.__step, context=self._context)
+Task* Task::create(EventLoop& loop, Coro coro, std::optional<std::string> name,
+                   ContextRef context) {
+  Task* task = loop.adopt(
+      std::unique_ptr<Task>(new Task(loop, std::move(coro), std::move(name), std::move(context))));
+  task->schedule_step(nullptr);    // self._loop.call_soon(self.__step, context=self._context)
   loop.all_tasks.push_back(task);  // _register_task(self)
   return task;
 }
 
 void Task::schedule_step(Exc exc) {
-  loop_.call_soon([this, exc = std::move(exc)] { step(exc); }, CallbackInfo{"TaskStepMethWrapper"}, context_);
+  loop_.call_soon([this, exc = std::move(exc)] { step(exc); }, CallbackInfo{"TaskStepMethWrapper"},
+                  context_);
 }
 
-void Task::set_result(nlohmann::json) { raise("RuntimeError", "Task does not support set_result operation"); }
+void Task::set_result(nlohmann::json) {
+  raise("RuntimeError", "Task does not support set_result operation");
+}
 
-void Task::set_exception(Exc) { raise("RuntimeError", "Task does not support set_exception operation"); }
+void Task::set_exception(Exc) {
+  raise("RuntimeError", "Task does not support set_exception operation");
+}
 
 bool Task::cancel(const std::optional<std::string>& msg) {
   if (done()) return false;
@@ -53,7 +59,8 @@ int Task::uncancel() {
 }
 
 void Task::step(Exc exc) {
-  if (done()) raise("InvalidStateError", "_step(): already done: " + repr() + ", " + exception_repr(exc));
+  if (done())
+    raise("InvalidStateError", "_step(): already done: " + repr() + ", " + exception_repr(exc));
   if (must_cancel_) {
     if (!is_cancelled_error(exc)) exc = make_cancelled_error();
     must_cancel_ = false;
@@ -93,8 +100,8 @@ void Task::step(Exc exc) {
     if (result == this) {
       schedule_step(make_exception("RuntimeError", "Task cannot await on itself: " + repr()));
     } else {
-      result->add_done_callback(DoneCallback{this, [this](Future* f) { wakeup(f); }, "TaskWakeupMethWrapper"},
-                                context_);
+      result->add_done_callback(
+          DoneCallback{this, [this](Future* f) { wakeup(f); }, "TaskWakeupMethWrapper"}, context_);
       fut_waiter_ = result;
       if (must_cancel_) {
         if (fut_waiter_->cancel(cancel_message_)) must_cancel_ = false;
@@ -125,11 +132,13 @@ std::string Task::repr() const {
   return "<Task " + state + " name=" + loopcheck::py_str_repr(name_) + " " + coro + rest + ">";
 }
 
-Task* current_task(EventLoop& loop) { return loop.current_task; }
+Task* current_task(EventLoop& loop) {
+  return loop.current_task;
+}
 
 std::size_t all_tasks(EventLoop& loop) {
-  return static_cast<std::size_t>(
-      std::count_if(loop.all_tasks.begin(), loop.all_tasks.end(), [](const Task* t) { return !t->done(); }));
+  return static_cast<std::size_t>(std::count_if(loop.all_tasks.begin(), loop.all_tasks.end(),
+                                                [](const Task* t) { return !t->done(); }));
 }
 
 Coro sleep(EventLoop& loop, double delay) {

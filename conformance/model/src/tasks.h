@@ -19,7 +19,8 @@ class Task final : public Future {
  public:
   // tasks.Task(coro, loop=loop, name=name, context=context): schedules the first step with
   // call_soon and registers the task (owned by the loop).
-  static Task* create(EventLoop& loop, Coro coro, std::optional<std::string> name, ContextRef context);
+  static Task* create(EventLoop& loop, Coro coro, std::optional<std::string> name,
+                      ContextRef context);
 
   bool cancel(const std::optional<std::string>& msg = std::nullopt) override;
   int cancelling() const { return num_cancels_requested_; }
@@ -36,9 +37,9 @@ class Task final : public Future {
 
  private:
   Task(EventLoop& loop, Coro coro, std::optional<std::string> name, ContextRef context);
-  void step(Exc exc);             // __step
-  void wakeup(Future* future);    // __wakeup
-  void schedule_step(Exc exc);    // self._loop.call_soon(self.__step, exc, context=self._context)
+  void step(Exc exc);           // __step
+  void wakeup(Future* future);  // __wakeup
+  void schedule_step(Exc exc);  // self._loop.call_soon(self.__step, exc, context=self._context)
 
   Coroutine coro_;
   ContextRef context_;

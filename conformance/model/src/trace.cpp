@@ -21,7 +21,8 @@ double round9(double x) {
 void Trace::emit(const char* kind, nlohmann::json fields) {
   if (!open_) return;
   if (events_.size() >= kTraceBudget)
-    throw Abort{"adapter_error", "the model gave up: the run traces more than " + std::to_string(kTraceBudget) +
+    throw Abort{"adapter_error", "the model gave up: the run traces more than " +
+                                     std::to_string(kTraceBudget) +
                                      " events (conformance/model/README.md, \"Limits\")"};
   fields["kind"] = kind;
   fields["t"] = round9(elapsed());

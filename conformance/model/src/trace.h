@@ -5,7 +5,6 @@
 // Must not: read a real clock.
 
 #include <cstddef>
-
 #include <nlohmann/json.hpp>
 
 #include "virtual_time.h"

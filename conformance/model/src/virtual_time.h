@@ -23,7 +23,9 @@ struct VirtualClock {
 inline void select(VirtualClock& clock, std::optional<double> timeout) {
   if (timeout && *timeout <= 0) return;  // timeout == 0: return nothing
   if (!timeout)
-    throw Stalled{"the loop would block forever: nothing is scheduled, no fd is ready and no thread is running"};
+    throw Stalled{
+        "the loop would block forever: nothing is scheduled, no fd is ready and no thread is "
+        "running"};
   clock.advance(*timeout);
 }
 

@@ -58,7 +58,8 @@ TEST(Future, FUT01_FUT02_InvalidStateMessagesAreTheCFuturesOnes) {
   EXPECT_EQ(raised([&] { f->exception(); }), "InvalidStateError: Exception is not set.");
   f->set_result(1);
   EXPECT_EQ(raised([&] { f->set_result(2); }), "InvalidStateError: invalid state");
-  EXPECT_EQ(raised([&] { f->set_exception(make_exception("ValueError")); }), "InvalidStateError: invalid state");
+  EXPECT_EQ(raised([&] { f->set_exception(make_exception("ValueError")); }),
+            "InvalidStateError: invalid state");
   EXPECT_EQ(f->result(), 1);
   EXPECT_FALSE(f->cancel());
 }

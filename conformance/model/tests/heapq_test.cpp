@@ -14,11 +14,14 @@ struct Item {
   int id;
 };
 
-bool less(const Item& a, const Item& b) { return a.key < b.key; }
+bool less(const Item& a, const Item& b) {
+  return a.key < b.key;
+}
 
 std::vector<int> push_then_pop(const std::vector<int>& keys) {
   std::vector<Item> heap;
-  for (int i = 0; i < static_cast<int>(keys.size()); ++i) heapq::heappush(heap, Item{keys[i], i}, less);
+  for (int i = 0; i < static_cast<int>(keys.size()); ++i)
+    heapq::heappush(heap, Item{keys[i], i}, less);
   std::vector<int> out;
   while (!heap.empty()) out.push_back(heapq::heappop(heap, less).id);
   return out;
@@ -27,12 +30,14 @@ std::vector<int> push_then_pop(const std::vector<int>& keys) {
 TEST(Heapq, ORD08_EqualKeysComeOutInHeapOrderNotFifo) {
   // heapq.heappush x6 of equal keys, then heappop x6: [0, 2, 5, 4, 1, 3].
   EXPECT_EQ(push_then_pop({1, 1, 1, 1, 1, 1}), (std::vector<int>{0, 2, 5, 4, 1, 3}));
-  EXPECT_EQ(push_then_pop(std::vector<int>(10, 1)), (std::vector<int>{0, 2, 6, 9, 8, 5, 7, 4, 1, 3}));
+  EXPECT_EQ(push_then_pop(std::vector<int>(10, 1)),
+            (std::vector<int>{0, 2, 6, 9, 8, 5, 7, 4, 1, 3}));
 }
 
 TEST(Heapq, ORD07_DifferentKeysComeOutInKeyOrderTiesInHeapOrder) {
   // keys [3,1,2,1,3,2,1,2,3,1] -> ids [1, 6, 3, 9, 2, 5, 7, 4, 0, 8].
-  EXPECT_EQ(push_then_pop({3, 1, 2, 1, 3, 2, 1, 2, 3, 1}), (std::vector<int>{1, 6, 3, 9, 2, 5, 7, 4, 0, 8}));
+  EXPECT_EQ(push_then_pop({3, 1, 2, 1, 3, 2, 1, 2, 3, 1}),
+            (std::vector<int>{1, 6, 3, 9, 2, 5, 7, 4, 0, 8}));
 }
 
 TEST(Heapq, CAN08_HeapifyOrderOfEqualKeysIsPythons) {

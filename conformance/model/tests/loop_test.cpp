@@ -69,7 +69,7 @@ TEST(EventLoop, ORD07_TimersRunInWhenOrderAndTheClockJumps) {
 TEST(EventLoop, ORD06_TimerDueWithinClockResolutionRunsInThisIteration) {
   EventLoop loop;
   Log log;
-  loop.call_at(0.5e-9, log.add("within"));  // when < now + 1e-9: due at once
+  loop.call_at(0.5e-9, log.add("within"));       // when < now + 1e-9: due at once
   loop.call_at(1e-9, log.add("at_resolution"));  // when >= end_time: waits for select(1e-9)
   loop.stop();
   loop.run_forever();  // RUN-01: one iteration with select(0)
@@ -177,7 +177,8 @@ TEST(EventLoop, RUN15_SystemExitLeavesRunForeverAndTheRestOfTheBatchWaits) {
 TEST(EventLoop, EXC04_FailingHandlerFallsBackToTheDefaultAndTheLoopGoesOn) {
   EventLoop loop;
   Log log;
-  loop.set_exception_handler([](EventLoop&, const ExceptionContext&) { raise("RuntimeError", "handler broke"); });
+  loop.set_exception_handler(
+      [](EventLoop&, const ExceptionContext&) { raise("RuntimeError", "handler broke"); });
   loop.call_soon([] { raise("ValueError"); });
   loop.call_soon(log.add("goes_on"));
   run_until(loop, 0);
@@ -186,7 +187,8 @@ TEST(EventLoop, EXC04_FailingHandlerFallsBackToTheDefaultAndTheLoopGoesOn) {
 
 TEST(EventLoop, EXC06_KeyboardInterruptFromTheHandlerPropagates) {
   EventLoop loop;
-  loop.set_exception_handler([](EventLoop&, const ExceptionContext&) { raise("KeyboardInterrupt"); });
+  loop.set_exception_handler(
+      [](EventLoop&, const ExceptionContext&) { raise("KeyboardInterrupt"); });
   loop.call_soon([] { raise("ValueError"); });
   try {
     loop.run_forever();
@@ -225,8 +227,10 @@ TEST(EventLoop, CLS06_ClosedLoopRefusesWorkButCLS08ArgumentChecksComeFirst) {
   };
   EXPECT_EQ(message_of([&] { loop.call_soon([] {}); }), "RuntimeError: Event loop is closed");
   EXPECT_EQ(message_of([&] { loop.run_forever(); }), "RuntimeError: Event loop is closed");
-  EXPECT_EQ(message_of([&] { loop.call_later(std::nullopt, [] {}); }), "TypeError: delay must not be None");
-  EXPECT_EQ(message_of([&] { loop.call_at(std::nullopt, [] {}); }), "TypeError: when cannot be None");
+  EXPECT_EQ(message_of([&] { loop.call_later(std::nullopt, [] {}); }),
+            "TypeError: delay must not be None");
+  EXPECT_EQ(message_of([&] { loop.call_at(std::nullopt, [] {}); }),
+            "TypeError: when cannot be None");
   EXPECT_EQ(message_of([&] { loop.create_future(); }), "no error");  // CLS-07
 }
 

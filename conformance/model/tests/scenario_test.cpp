@@ -1,17 +1,22 @@
 // run_scenario and describe: the protocol answers (statuses, traces, times), validation
 // through loopcheck::validate_scenario, capability skips, the tie-break option, limits.
-#include "loopcheck/refmodel.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "loopcheck/refmodel.h"
 
 namespace loopcheck::refmodel {
 namespace {
 
 nlohmann::json scenario(nlohmann::json program, nlohmann::json needs = nlohmann::json::array()) {
-  return {{"id", "model/test"}, {"title", "t"},           {"rules", {"ORD-01"}}, {"level", "reference"},
-          {"needs", needs},     {"program", program},     {"expect", {{"trace", nlohmann::json::array()}}}};
+  return {{"id", "model/test"},
+          {"title", "t"},
+          {"rules", {"ORD-01"}},
+          {"level", "reference"},
+          {"needs", needs},
+          {"program", program},
+          {"expect", {{"trace", nlohmann::json::array()}}}};
 }
 
 nlohmann::json run(const nlohmann::json& program, nlohmann::json needs = nlohmann::json::array(),
@@ -34,11 +39,14 @@ TEST(Describe, AnnouncesTheModelsCapabilitiesAndVirtualTime) {
   EXPECT_EQ(ready["implementation"]["language"], "c++");
   EXPECT_EQ(ready["implementation"]["asyncio_version"], "3.11");
   EXPECT_EQ(ready["time"], "virtual");
-  for (const char* cap : {"virtual_time", "tasks", "internals", "repeat", "gather", "task_factory", "contextvars"})
-    EXPECT_NE(std::find(ready["capabilities"].begin(), ready["capabilities"].end(), cap), ready["capabilities"].end())
+  for (const char* cap :
+       {"virtual_time", "tasks", "internals", "repeat", "gather", "task_factory", "contextvars"})
+    EXPECT_NE(std::find(ready["capabilities"].begin(), ready["capabilities"].end(), cap),
+              ready["capabilities"].end())
         << cap;
   for (const char* cap : {"threads", "pipes", "socketpair", "executor", "debug", "logs", "repr"})
-    EXPECT_EQ(std::find(ready["capabilities"].begin(), ready["capabilities"].end(), cap), ready["capabilities"].end())
+    EXPECT_EQ(std::find(ready["capabilities"].begin(), ready["capabilities"].end(), cap),
+              ready["capabilities"].end())
         << cap;
 }
 
@@ -58,7 +66,8 @@ TEST(RunScenario, ORD01_TraceEventsHaveKindFieldsAndTime) {
 
 TEST(RunScenario, ORD08_TieBreakOptionChoosesHeapOrFifoOrder) {
   nlohmann::json program = nlohmann::json::array();
-  for (int i = 0; i < 6; ++i) program.push_back({{"call_at", {{"at", 0.5}, {"do", {{{"record", std::to_string(i)}}}}}}});
+  for (int i = 0; i < 6; ++i)
+    program.push_back({{"call_at", {{"at", 0.5}, {"do", {{{"record", std::to_string(i)}}}}}}});
   program.push_back({{"call_at", {{"at", 1}, {"do", {"stop"}}}}});
   program.push_back("run_forever");
   // CPython 3.11.2 on this program (the stop timer is in the heap too): 0 2 5 1 3 4.
@@ -69,7 +78,8 @@ TEST(RunScenario, ORD08_TieBreakOptionChoosesHeapOrFifoOrder) {
 
 TEST(RunScenario, TopLevelErrorsAreTracedWithTheirStep) {
   nlohmann::json r = run(nlohmann::json::parse(R"(["close", {"call_soon": {"do": []}}])"));
-  EXPECT_EQ(r["trace"], nlohmann::json::parse(R"([{"kind": "error", "step": "call_soon", "type": "RuntimeError",
+  EXPECT_EQ(r["trace"],
+            nlohmann::json::parse(R"([{"kind": "error", "step": "call_soon", "type": "RuntimeError",
                                                   "message": "Event loop is closed", "t": 0.0}])"));
 }
 
@@ -91,12 +101,14 @@ TEST(RunScenario, CAN20_TaskCancelMessageReachesTheAwaiter) {
 }
 
 TEST(RunScenario, InvalidScenarioAnswersInvalidWithThePath) {
-  nlohmann::json bad = scenario(nlohmann::json::parse(R"([{"call_later": {"delay": "1", "do": []}}])"));
+  nlohmann::json bad =
+      scenario(nlohmann::json::parse(R"([{"call_later": {"delay": "1", "do": []}}])"));
   nlohmann::json r = run_scenario(bad, ModelOptions{});
   EXPECT_EQ(r["status"], "invalid");
   EXPECT_EQ(r["error"]["path"], "/program/0/call_later/delay");
-  EXPECT_NE(r["error"]["message"].get<std::string>().find("model/test: /program/0/call_later/delay: "),
-            std::string::npos);
+  EXPECT_NE(
+      r["error"]["message"].get<std::string>().find("model/test: /program/0/call_later/delay: "),
+      std::string::npos);
 }
 
 TEST(RunScenario, IdUsedBeforeItsStepRanIsInvalid) {
@@ -105,7 +117,8 @@ TEST(RunScenario, IdUsedBeforeItsStepRanIsInvalid) {
     {"call_soon": {"do": [{"record": "still_runs"}]}},
     "run_forever", {"call_soon": {"id": "h", "do": []}}])"));
   EXPECT_EQ(r["status"], "invalid");
-  EXPECT_NE(r["error"]["message"].get<std::string>().find("'h' is used before the step that creates it ran"),
+  EXPECT_NE(r["error"]["message"].get<std::string>().find(
+                "'h' is used before the step that creates it ran"),
             std::string::npos);
   EXPECT_EQ(records(r), (std::vector<std::string>{"still_runs"}));  // the batch ends, then the run
 }
@@ -117,7 +130,8 @@ TEST(RunScenario, MissingCapabilityIsSkipped) {
 }
 
 TEST(RunScenario, ALoopThatWouldWaitForeverStallsKeepingTheTrace) {
-  nlohmann::json r = run(nlohmann::json::parse(R"([{"record": "before"}, "run_forever", {"record": "never"}])"));
+  nlohmann::json r =
+      run(nlohmann::json::parse(R"([{"record": "before"}, "run_forever", {"record": "never"}])"));
   EXPECT_EQ(r["status"], "stalled");
   EXPECT_EQ(records(r), (std::vector<std::string>{"before"}));
   EXPECT_EQ(r["final"]["running"], false);

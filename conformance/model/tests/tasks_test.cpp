@@ -21,7 +21,9 @@ std::string raised(F&& call) {
   return "no error";
 }
 
-Coro returns(nlohmann::json value) { co_return value; }
+Coro returns(nlohmann::json value) {
+  co_return value;
+}
 
 Coro two_steps(Log* log, std::string name, EventLoop* loop) {
   log->items.push_back(name + " step1");
@@ -53,8 +55,8 @@ TEST(Task, ORD14_FirstStepIsQueuedWithCallSoonFifo) {
   loop.call_soon(log.add("soon B"));
   loop.create_task(two_steps(&log, "task2", &loop));
   run_until(loop, 0.1);
-  EXPECT_EQ(log.items,
-            (Strings{"soon A", "task1 step1", "soon B", "task2 step1", "task1 step2", "task2 step2"}));
+  EXPECT_EQ(log.items, (Strings{"soon A", "task1 step1", "soon B", "task2 step1", "task1 step2",
+                                "task2 step2"}));
 }
 
 Coro resolves_then_awaits(EventLoop* loop) {
