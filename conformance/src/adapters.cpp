@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "bridges.h"
+
 namespace loopcheck {
 
 std::string python_interpreter() {
@@ -20,6 +22,8 @@ std::vector<AdapterSpec> builtin_adapters(const std::string& root) {
   const std::string why = inprocess_unavailable_reason();
   out.push_back({"native", "aio on the real kernel (epoll, monotonic clock, real threads)", true, {}, why});
   out.push_back({"sim", "aio on aio::sim: virtual time, deterministic from --seed", true, {}, why});
+  out.push_back({"model", "the reference model (conformance/model/): CPython 3.11's scheduling, virtual time",
+                 true, {}, {}});
   const std::string driver = root + "/conformance/adapters/python/loopcheck_driver.py";
   const std::string python = python_interpreter();
   std::string py_why;
@@ -41,6 +45,11 @@ AdapterSpec find_adapter(const std::string& name, const std::string& root) {
   }
   throw std::invalid_argument("unknown adapter '" + name + "' (adapters: " + known +
                               "; or give a command with --adapter-cmd)");
+}
+
+std::shared_ptr<Adapter> make_inprocess_adapter(const std::string& name) {
+  if (name == "model") return make_model_adapter();
+  return make_aio_adapter(name);
 }
 
 AdapterSpec command_adapter(const std::string& command) {

@@ -1,5 +1,6 @@
 // The in-process aio adapters (native, sim), over the library loopcheck_aio_adapter
 // (conformance/adapters/aio/). Compiled only when that library is part of the build.
+#include "bridges.h"
 #include "loopcheck/adapters.h"
 
 #ifdef LOOPCHECK_HAVE_AIO_ADAPTER
@@ -29,7 +30,7 @@ class AioAdapter : public Adapter {
 
 }  // namespace
 
-std::shared_ptr<Adapter> make_inprocess_adapter(const std::string& name) {
+std::shared_ptr<Adapter> make_aio_adapter(const std::string& name) {
   if (name == "native") return std::make_shared<AioAdapter>(aio_adapter::Backend::native);
   if (name == "sim") return std::make_shared<AioAdapter>(aio_adapter::Backend::sim);
   return nullptr;
@@ -43,7 +44,7 @@ std::string inprocess_unavailable_reason() { return {}; }
 
 namespace loopcheck {
 
-std::shared_ptr<Adapter> make_inprocess_adapter(const std::string&) { return nullptr; }
+std::shared_ptr<Adapter> make_aio_adapter(const std::string&) { return nullptr; }
 
 std::string inprocess_unavailable_reason() {
   return "not built in: the library loopcheck_aio_adapter (conformance/adapters/aio/) was not "

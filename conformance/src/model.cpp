@@ -1,7 +1,6 @@
 #include "loopcheck/model.h"
 
 #include <algorithm>
-#include <regex>
 
 namespace loopcheck {
 
@@ -225,21 +224,49 @@ const std::vector<std::string>& timeout_classes() {
   return v;
 }
 
+// The patterns of the reference (model.py's regular expressions), matched by hand: every
+// run of a scenario validates it, and adapters such as the reference model run millions.
+namespace {
+
+bool ascii_in(char c, char lo, char hi) { return c >= lo && c <= hi; }
+bool is_digit(char c) { return ascii_in(c, '0', '9'); }
+bool is_id_start(char c) { return ascii_in(c, 'A', 'Z') || ascii_in(c, 'a', 'z') || c == '_'; }
+bool is_lower_word(char c) { return ascii_in(c, 'a', 'z') || is_digit(c) || c == '_'; }
+
+// One or more characters of `pred` from `i`; returns the index after them, or npos.
+template <class Pred>
+size_t run_of(const std::string& s, size_t i, Pred pred) {
+  size_t j = i;
+  while (j < s.size() && pred(s[j])) ++j;
+  return j > i ? j : std::string::npos;
+}
+
+}  // namespace
+
+// [A-Za-z_][A-Za-z0-9_]*
 bool is_id(const std::string& s) {
-  static const std::regex re("[A-Za-z_][A-Za-z0-9_]*");
-  return std::regex_match(s, re);
+  if (s.empty() || !is_id_start(s[0])) return false;
+  return std::all_of(s.begin() + 1, s.end(), [](char c) { return is_id_start(c) || is_digit(c); });
 }
+// 3\.[0-9]+(\.[0-9]+)?
 bool is_version(const std::string& s) {
-  static const std::regex re("3\\.[0-9]+(\\.[0-9]+)?");
-  return std::regex_match(s, re);
+  if (s.size() < 3 || s[0] != '3' || s[1] != '.') return false;
+  size_t i = run_of(s, 2, is_digit);
+  if (i == std::string::npos || i == s.size()) return i == s.size();
+  if (s[i] != '.') return false;
+  return run_of(s, i + 1, is_digit) == s.size();
 }
+// [A-Z]{2,4}-[0-9]{2}
 bool is_rule_id(const std::string& s) {
-  static const std::regex re("[A-Z]{2,4}-[0-9]{2}");
-  return std::regex_match(s, re);
+  size_t i = run_of(s, 0, [](char c) { return ascii_in(c, 'A', 'Z'); });
+  if (i == std::string::npos || i < 2 || i > 4 || i + 3 != s.size() || s[i] != '-') return false;
+  return is_digit(s[i + 1]) && is_digit(s[i + 2]);
 }
+// [a-z0-9_]+/[a-z0-9_]+
 bool is_scenario_id(const std::string& s) {
-  static const std::regex re("[a-z0-9_]+/[a-z0-9_]+");
-  return std::regex_match(s, re);
+  size_t i = run_of(s, 0, is_lower_word);
+  if (i == std::string::npos || i == s.size() || s[i] != '/') return false;
+  return run_of(s, i + 1, is_lower_word) == s.size();
 }
 
 std::optional<std::pair<std::string, std::string>> parse_expr(const Json& expr) {

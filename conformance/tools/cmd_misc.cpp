@@ -204,13 +204,13 @@ int cmd_report(int argc, char** argv) {
 
 int cmd_serve(int argc, char** argv) {
   Args a(argc, argv, 2);
-  if (help(a, "usage: loopcheck serve --adapter native|sim [--seed S]\n\n"
+  if (help(a, "usage: loopcheck serve --adapter native|sim|model [--seed S]\n\n"
               "Serves an in-process adapter over the adapter protocol on stdin/stdout\n"
               "(conformance/PROTOCOL.md). `loopcheck run` starts one per worker to isolate the loop\n"
               "under test; a `seed` field in a run request overrides --seed.\n"))
     return 0;
   auto name = a.value("--adapter");
-  if (!name) throw UsageError("serve needs --adapter native|sim");
+  if (!name) throw UsageError("serve needs --adapter native|sim|model");
   std::uint64_t seed = 1;
   if (auto s = a.value("--seed")) seed = static_cast<std::uint64_t>(parse_int("--seed", *s, 0));
   a.positional();

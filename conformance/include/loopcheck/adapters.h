@@ -2,6 +2,7 @@
 //
 //   native   aio on the real kernel (epoll), in-process adapter   } built when the library
 //   sim      aio on aio::sim (virtual time, --seed), in-process   } loopcheck_aio_adapter is
+//   model    the reference model (conformance/model/), in-process: CPython 3.11 on virtual time
 //   asyncio  CPython's asyncio through the Python driver (virtual time)
 //   uvloop   uvloop through the Python driver (real time)
 //   --adapter-cmd CMD   any program speaking the protocol (PROTOCOL.md)
@@ -35,7 +36,7 @@ AdapterSpec find_adapter(const std::string& name, const std::string& root);
 // An adapter given as a shell command line (run with /bin/sh -c).
 AdapterSpec command_adapter(const std::string& command);
 
-// The in-process adapter of that name (native, sim), or null when not built in.
+// The in-process adapter of that name (native, sim, model), or null when not built in.
 std::shared_ptr<Adapter> make_inprocess_adapter(const std::string& name);
 // Why in-process aio adapters are missing (empty when they are built in).
 std::string inprocess_unavailable_reason();
