@@ -3,6 +3,7 @@
 # adapter available here, and writes reports/:
 #   native   aio on epoll            } when the aio adapter library is part of the build
 #   sim      aio on the simulator    }
+#   model    the reference model (conformance/model/): CPython's scheduling, virtual time
 #   asyncio  CPython's asyncio       } through the Python driver, when /usr/bin/python3 is
 #   uvloop   uvloop                  } there (and can import uvloop)
 # reports/runs/<adapter>.jsonl is each run's canonical record; from them loopcheck writes
@@ -45,6 +46,7 @@ if "$lc" adapters --no-probe | grep -A1 '^native ' | grep -q unavailable; then
 else
   adapters+=(native sim)
 fi
+adapters+=(model)
 if [ -x /usr/bin/python3 ]; then
   adapters+=(asyncio)
   if /usr/bin/python3 -c 'import uvloop' 2>/dev/null; then adapters+=(uvloop); fi

@@ -189,6 +189,15 @@ TEST(Compare, agrees_within_virtual_tolerance_and_names_the_first_difference) {
   EXPECT_TRUE(compare_runs(h1, h2).agree);
   h2["trace"][0]["message"] = "something else";
   EXPECT_FALSE(compare_runs(h1, h2).agree);
+  // Log events count only when both adapters emit them (capability logs).
+  Json l1 = a;
+  l1["trace"].insert(l1["trace"].begin(), Json{{"kind", "log"}, {"level", "ERROR"}, {"message", "m"}, {"t", 0}});
+  EXPECT_FALSE(compare_runs(l1, a).agree);
+  CompareTolerance no_logs;
+  no_logs.logs = false;
+  EXPECT_TRUE(compare_runs(l1, a, no_logs).agree);
+  l1["trace"][1]["name"] = "other";
+  EXPECT_FALSE(compare_runs(l1, a, no_logs).agree);
 }
 
 TEST(Shrink, deterministic_and_keeps_the_failure) {

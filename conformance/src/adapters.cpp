@@ -24,6 +24,8 @@ std::vector<AdapterSpec> builtin_adapters(const std::string& root) {
   out.push_back({"sim", "aio on aio::sim: virtual time, deterministic from --seed", true, {}, why});
   out.push_back({"model", "the reference model (conformance/model/): CPython 3.11's scheduling, virtual time",
                  true, {}, {}});
+  out.push_back({"model-fifo", "the reference model with equal-time timers in scheduling order (aio's choice)",
+                 true, {}, {}});
   const std::string driver = root + "/conformance/adapters/python/loopcheck_driver.py";
   const std::string python = python_interpreter();
   std::string py_why;
@@ -48,7 +50,7 @@ AdapterSpec find_adapter(const std::string& name, const std::string& root) {
 }
 
 std::shared_ptr<Adapter> make_inprocess_adapter(const std::string& name) {
-  if (name == "model") return make_model_adapter();
+  if (name == "model" || name == "model-fifo") return make_model_adapter(name == "model-fifo");
   return make_aio_adapter(name);
 }
 

@@ -12,7 +12,7 @@ namespace loopcheck {
 
 // `native` or `sim`, or null when that library is not part of the build (or another name).
 std::shared_ptr<Adapter> make_aio_adapter(const std::string& name);
-// `model`: the reference model.
-std::shared_ptr<Adapter> make_model_adapter();
+// `model` (heap order for equal-time timers) and `model-fifo`: the reference model.
+std::shared_ptr<Adapter> make_model_adapter(bool fifo);
 
 }  // namespace loopcheck

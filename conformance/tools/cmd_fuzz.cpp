@@ -16,7 +16,7 @@ shrinks every divergence and writes it as a scenario (default scenarios/regressi
 whose expected trace is the right adapter's. Prints a summary. Exit status 1 on a
 divergence or a generator error, 2 on a usage error.
 
-  --adapter NAME       native, sim, asyncio, uvloop (loopcheck adapters), twice; or one
+  --adapter NAME       native, sim, model, model-fifo, asyncio, uvloop (loopcheck adapters), twice; or one
   --adapter-cmd CMD    and a program speaking the adapter protocol (run with /bin/sh -c)
   --seed S             the run's seed (default 1); scenario k comes from (S, k)
   --count N            scenarios to run (default 100; 0: until --time)
@@ -24,8 +24,8 @@ divergence or a generator error, 2 on a usage error.
   --first K            the index of the first scenario (default 0): `--first K --count 1`
                        reproduces scenario K of a seed
   --ties               allow timers with equal `when` (their order is undefined, ORD-08):
-                       only for adapters that break ties the same way (sim and the model in
-                       fifo mode); by default every timer's `when` is unique
+                       only for adapters that break ties the same way (sim, native and
+                       model-fifo); by default every timer's `when` is unique
   --no-tasks           no tasks and coroutines in the scenarios
   --probes             the property tests' probed scenarios (callbacks and timers only,
                        with `observe: iterations` probes: needs capability internals)

@@ -204,7 +204,7 @@ int cmd_report(int argc, char** argv) {
 
 int cmd_serve(int argc, char** argv) {
   Args a(argc, argv, 2);
-  if (help(a, "usage: loopcheck serve --adapter native|sim|model [--seed S]\n\n"
+  if (help(a, "usage: loopcheck serve --adapter native|sim|model|model-fifo [--seed S]\n\n"
               "Serves an in-process adapter over the adapter protocol on stdin/stdout\n"
               "(conformance/PROTOCOL.md). `loopcheck run` starts one per worker to isolate the loop\n"
               "under test; a `seed` field in a run request overrides --seed.\n"))

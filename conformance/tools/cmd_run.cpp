@@ -19,7 +19,7 @@ Runs the scenarios (default: every file under scenarios/) on one adapter, checks
 trace, applies the implementation's expectations file, prints what is not PASS and a
 summary. Exit status 1 when any result is unexpected (FAIL, ERROR, CRASH, TIMEOUT, XPASS).
 
-  --adapter NAME       native, sim, model, asyncio or uvloop (loopcheck adapters); default sim
+  --adapter NAME       native, sim, model, model-fifo, asyncio or uvloop (loopcheck adapters); default sim
                        when built in, else asyncio
   --adapter-cmd CMD    a program speaking the adapter protocol (conformance/PROTOCOL.md),
                        run with /bin/sh -c

@@ -23,7 +23,7 @@ commands:
   adapters   the adapters available on this machine, with their implementations
   report     rebuild junit.xml, summary.md and index.html from DIR/runs/*.jsonl
   fuzz       differential runs: random scenarios on two adapters; divergences shrunk and written
-  serve      serve an in-process adapter (native, sim, model) over the adapter protocol
+  serve      serve an in-process adapter (native, sim, model, model-fifo) over the adapter protocol
 
 Exit status: 0 when every result is expected (PASS, SKIP, XFAIL), 1 when any is not
 (FAIL, ERROR, CRASH, TIMEOUT, XPASS) or the harness met a problem, 2 on a usage error.

@@ -97,9 +97,14 @@ Comparison compare_runs(const Json& a, const Json& b, const CompareTolerance& to
     if (ta != tb) return differ("status " + sa + ": error type " + ta + " vs " + tb);
     return c;
   }
-  const Json empty = Json::array();
-  const Json& ea = a.contains("trace") && a["trace"].is_array() ? a["trace"] : empty;
-  const Json& eb = b.contains("trace") && b["trace"].is_array() ? b["trace"] : empty;
+  auto events_of = [&](const Json& r) {
+    Json out = Json::array();
+    if (!r.contains("trace") || !r["trace"].is_array()) return out;
+    for (const Json& e : r["trace"])
+      if (tolerance.logs || str_of(e, "kind") != "log") out.push_back(e);
+    return out;
+  };
+  const Json ea = events_of(a), eb = events_of(b);
   const double eps = tolerance.eps();
   for (std::size_t i = 0; i < std::max(ea.size(), eb.size()); ++i) {
     if (i >= ea.size())

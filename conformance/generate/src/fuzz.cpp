@@ -101,6 +101,7 @@ FuzzOutput run_fuzz(const FuzzConfig& c) {
   }
   CompareTolerance tol;
   tol.real_time = sides[0].ready().value("time", "") != "virtual" || sides[1].ready().value("time", "") != "virtual";
+  tol.logs = has_capability(sides[0].ready(), "logs") && has_capability(sides[1].ready(), "logs");
 
   std::set<std::string> written_programs, signatures;
   auto tell = [&](const std::string& line) {

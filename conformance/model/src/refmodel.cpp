@@ -98,7 +98,7 @@ nlohmann::json describe(const ModelOptions& options) {
           {"language", loopcheck::kLanguageVersion},
           {"adapter", {{"name", "loopcheck-model"}, {"version", LOOPCHECK_MODEL_VERSION}}},
           {"implementation",
-           {{"name", "loopcheck-model"},
+           {{"name", options.ties == TieBreak::heap ? "loopcheck-model" : "loopcheck-model-fifo"},
             {"version", LOOPCHECK_MODEL_VERSION},
             {"language", "c++"},
             {"asyncio_version", kAsyncioVersion},

@@ -6,7 +6,8 @@
 // type); the events one by one: kind and every field, numbers numerically, `t` and the
 // values of time events within the tolerance; the final state. What is not: the text after
 // "Exception in callback " / "Exception in default exception handler" in handler and log
-// messages (each implementation prints its own callback repr there).
+// messages (each implementation prints its own callback repr there); and `log` events at all
+// when `logs` is off (one adapter lacks the capability logs, so it emits none).
 #pragma once
 
 #include <string>
@@ -19,6 +20,7 @@ struct CompareTolerance {
   bool real_time = false;  // either adapter runs on real time
   double virtual_eps = 1e-6;
   double real_eps = 0.1;  // seconds, when real_time
+  bool logs = true;       // compare log events: both adapters announce the capability logs
   double eps() const { return real_time ? real_eps : virtual_eps; }
 };
 
