@@ -59,8 +59,9 @@ RULES = [
     ('sleep', r'\b(sleep_for|sleep_until|nanosleep|clock_nanosleep)\b'),
     ('sleep', FREE + r'(std::|::)?(sleep|usleep)\s*\('),
     ('timed-wait', r'[.>](wait_for|wait_until|try_lock_for|try_lock_until|try_acquire_for)\s*\('),
-    ('randomness', FREE + r'(std::|::)?(rand|srand|random|srandom|drand48|lrand48|mrand48|rand_r|'
-                   r'getrandom|arc4random)\s*\('),
+    # rand() and random() take no argument: World::random("label") is a member, not libc's.
+    ('randomness', FREE + r'(std::|::)?(rand|random|drand48|lrand48|mrand48|arc4random)\s*\(\s*\)'),
+    ('randomness', FREE + r'(std::|::)?(srand|srandom|rand_r|getrandom|srand48|seed48)\s*\('),
     ('randomness', r'\b(random_device|mt19937|mt19937_64|default_random_engine|minstd_rand0?|'
                    r'ranlux\w*|knuth_b|\w+_distribution|random_shuffle|shuffle_order_engine)\b'),
     ('randomness', r'std::(shuffle|sample)\s*\('),
@@ -304,7 +305,10 @@ PLANTED = {
                           'double t = loop.time(); std::chrono::duration<double> d{t}; }\n'
                           'struct Os { void close(int fd); void read(); }; void Os::close(int) {}\n'
                           'Clock& clock(); std::optional<std::string> getenv(const std::string& n);\n'
-                          'Random random(7); auto s = aio::sleep(0.1);\n', []),
+                          'Random random(7); auto s = aio::sleep(0.1);\n'
+                          'void World::f() { auto r = random("chaos.timers"); }\n', []),
+    'sim/src/bad_libc_random.cpp': ('long f() { return random() + ::rand(); }\nvoid g() { srand(1); }\n',
+                                    ['randomness', 'randomness']),
     'loop/src/real/epoll_selector.cpp': ('int x() { return epoll_wait(1, 0, 1, 0); }\n', []),
 }
 
