@@ -67,6 +67,14 @@ void print_fingerprints(const RunRecord& record) {
   std::printf("fingerprint %s combined runs=%zu\n", combined_fingerprint(record.results).c_str(), n);
 }
 
+// Results whose scenario reached the adapter (not skipped by the harness, not a broken file).
+std::size_t runs_sent(const RunRecord& record) {
+  std::size_t n = 0;
+  for (const auto& r : record.results)
+    n += r.adapter_status != "harness_skip" && r.adapter_status != "invalid_file" && r.adapter_status != "not_started";
+  return n;
+}
+
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
@@ -148,7 +156,7 @@ int cmd_run(int argc, char** argv) {
   if (fingerprint) print_fingerprints(out.record);
   if (out.divergence) std::printf("%s", format_divergence(*out.divergence).c_str());
   else if (c.check_determinism && out.errors.empty())
-    std::printf("deterministic: %zu scenario runs gave the same answer twice\n", out.record.results.size());
+    std::printf("deterministic: %zu scenario runs gave the same answer twice\n", runs_sent(out.record));
 
   const Json& impl = out.record.meta["implementation"];
   std::string who = impl.is_object() ? impl.value("name", "?") + " " + impl.value("version", "") : "(not started)";

@@ -2,9 +2,14 @@
 // The trace: the single observation channel of a run (README section 5). Events are appended
 // under a lock, in the order they happen, from any thread; each gets `t`, the loop time since
 // t0. Once closed (after the program's last step) nothing more is recorded.
+// Source paths in event texts (a Handle's repr names its callback's C++ call site) are shown
+// relative to the repository root, whatever path the compiler was given (absolute, or
+// relative under ccache's base_dir): a trace must not depend on where the checkout or the
+// build directory is, or the simulator's fingerprints would differ between builds.
 
 #include <functional>
 #include <mutex>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +17,9 @@ namespace loopcheck::aio_adapter {
 
 // Python's round(x, 9), which the reference driver applies to times.
 double round9(double seconds);
+
+// `text` with every occurrence of this build's path to the repository root removed.
+std::string relative_source_paths(std::string text);
 
 class Trace {
  public:

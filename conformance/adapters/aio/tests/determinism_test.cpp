@@ -50,6 +50,19 @@ TEST(Fingerprint, SimAnswersCarryOneThatTheSeedFixes) {
   EXPECT_NE(other["fingerprint"], fp);
 }
 
+// A Handle's repr names its callback's call site: relative to the repository root, so that the
+// trace (and the fingerprint) does not depend on where the checkout or the build is.
+TEST(Fingerprint, SourcePathsInTracesAreRelativeToTheRepository) {
+  json r = run_scenario(scenario(R"([{"call_soon": {"id": "h", "do": [{"record": "x"}]}},
+      {"repr": {"target": "h", "as": "pending"}}, {"call_soon": {"do": ["stop"]}}, "run_forever", "close"])",
+                                 {"repr"}),
+                        options(Backend::sim));
+  json e = find_event(r, "repr", "pending");
+  ASSERT_TRUE(e.is_object()) << r.dump(2);
+  EXPECT_EQ(e["message"].get<std::string>().rfind("<Handle callback() at conformance/adapters/aio/src/", 0), 0u)
+      << e["message"];
+}
+
 TEST(Fingerprint, NativeSendsNone) {
   json r = run_scenario(scenario(R"([{"call_soon": {"do": ["stop"]}}, "run_forever", "close"])"),
                         options(Backend::native));
