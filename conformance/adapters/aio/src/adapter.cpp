@@ -140,7 +140,7 @@ json run_valid(const json& sc, const AdapterOptions& options) {
   {
     Run run(sc, *host);
     Run::Outcome outcome = run.execute();
-    std::string message = outcome.message.empty() ? "" : id + ": " + relative_source_paths(outcome.message);
+    std::string message = outcome.message.empty() ? "" : id + ": " + build_independent(outcome.message);
     out = answer(outcome.status, message, run.trace_events(), run.final_state());
   }
   if (const aio::sim::World* world = host->world()) {

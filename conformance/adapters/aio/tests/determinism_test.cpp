@@ -51,7 +51,8 @@ TEST(Fingerprint, SimAnswersCarryOneThatTheSeedFixes) {
 }
 
 // A Handle's repr names its callback's call site: relative to the repository root, so that the
-// trace (and the fingerprint) does not depend on where the checkout or the build is.
+// trace (and the fingerprint) does not depend on where the checkout or the build is; a Task's
+// coroutine location has no line (gcc and clang put it on different lines).
 TEST(Fingerprint, SourcePathsInTracesAreRelativeToTheRepository) {
   json r = run_scenario(scenario(R"([{"call_soon": {"id": "h", "do": [{"record": "x"}]}},
       {"repr": {"target": "h", "as": "pending"}}, {"call_soon": {"do": ["stop"]}}, "run_forever", "close"])",
@@ -61,6 +62,16 @@ TEST(Fingerprint, SourcePathsInTracesAreRelativeToTheRepository) {
   ASSERT_TRUE(e.is_object()) << r.dump(2);
   EXPECT_EQ(e["message"].get<std::string>().rfind("<Handle callback() at conformance/adapters/aio/src/", 0), 0u)
       << e["message"];
+  json t = run_scenario(scenario(R"([{"create_task": {"id": "t", "body": []}},
+      {"repr": {"target": "t", "as": "task"}}, {"call_later": {"delay": 0.1, "do": ["stop"]}}, "run_forever", "close"])",
+                                 {"repr", "tasks"}),
+                        options(Backend::sim));
+  json task = find_event(t, "repr", "task");
+  ASSERT_TRUE(task.is_object()) << t.dump(2);
+  EXPECT_NE(task["message"].get<std::string>().find(
+                "coro=<task_body() running at conformance/adapters/aio/src/task_body.cpp>"),
+            std::string::npos)
+      << task["message"];
 }
 
 TEST(Fingerprint, NativeSendsNone) {
