@@ -21,6 +21,8 @@ class AioAdapter : public Adapter {
     aio_adapter::AdapterOptions o;
     o.backend = backend_;
     o.seed = options.seed;
+    o.chaos = options.chaos;
+    o.trace_world = options.trace_world;
     return from_plain(aio_adapter::run_scenario(to_plain(scenario), o));
   }
 

@@ -23,6 +23,12 @@ std::string check_event(const Json& e, size_t i) {
   return {};
 }
 
+bool is_fingerprint(const Json& f) {
+  if (!f.is_string()) return false;
+  const std::string& s = f.get_ref<const std::string&>();
+  return !s.empty() && s.size() <= 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 }  // namespace
 
 std::string check_ready(const Json& r) {
@@ -46,6 +52,11 @@ std::string check_ready(const Json& r) {
     if (!c.is_string()) return "ready: capabilities are strings";
   if (str(r, "time") != "virtual" && str(r, "time") != "real")
     return "ready: \"time\" is virtual or real";
+  if (r.contains("run_options")) {
+    if (!r["run_options"].is_array()) return "ready: \"run_options\" is not a list";
+    for (const auto& o : r["run_options"])
+      if (o != "chaos" && o != "trace_world") return "ready: run_options are \"chaos\" and \"trace_world\", not " + o.dump();
+  }
   return {};
 }
 
@@ -64,6 +75,13 @@ std::string check_result(const Json& r, const Json& seq) {
   if (!f.is_null() && !(f.is_object() && f.contains("running") && f["running"].is_boolean() &&
                         f.contains("closed") && f["closed"].is_boolean()))
     return "result: \"final\" is null or {running: bool, closed: bool}";
+  if (r.contains("fingerprint") && !is_fingerprint(r["fingerprint"]))
+    return "result: \"fingerprint\" is a string of 1 to 64 lower-case hex digits";
+  if (r.contains("trace_world")) {
+    if (!r["trace_world"].is_array()) return "result: \"trace_world\" is not a list";
+    for (const auto& line : r["trace_world"])
+      if (!line.is_string()) return "result: \"trace_world\" holds strings";
+  }
   if (r["status"] != "done" && !(r.contains("error") && r["error"].is_object() && str_field(r["error"], "message")))
     return "result: status " + r["status"].dump() + " needs error.message";
   return {};

@@ -20,6 +20,7 @@ Json result_to_json(const ScenarioResult& r) {
             {"rules", r.rules}, {"title", r.title}, {"doc", r.doc}, {"repeat", r.repeat},
             {"seed", r.seed}, {"duration", r.duration}, {"problems", r.problems}};
   if (!r.reason.empty()) j["reason"] = r.reason;
+  if (!r.fingerprint.empty()) j["fingerprint"] = r.fingerprint;
   j["trace"] = r.trace;
   j["final"] = r.final;
   j["expect"] = r.expect;
@@ -37,6 +38,7 @@ ScenarioResult result_from_json(const Json& j) {
   r.level = str("level");
   r.title = str("title");
   r.reason = str("reason");
+  r.fingerprint = str("fingerprint");
   if (j.contains("rules") && j["rules"].is_array())
     for (const auto& x : j["rules"])
       if (x.is_string()) r.rules.push_back(x.get<std::string>());

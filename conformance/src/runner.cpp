@@ -89,18 +89,64 @@ ScenarioResult base_result(const Scenario& sc, int repeat, std::uint64_t seed) {
   return r;
 }
 
+bool lists(const Json& ready, const char* key, const char* item) {
+  if (!ready.contains(key) || !ready[key].is_array()) return false;
+  for (const auto& x : ready[key])
+    if (x == item) return true;
+  return false;
+}
+
 class Worker {
  public:
-  Worker(const RunConfig& c, std::unique_ptr<Session> session) : c_(c), session_(std::move(session)) {}
+  Worker(const RunConfig& c, std::unique_ptr<Session> session, std::unique_ptr<Session> twin)
+      : c_(c), session_(std::move(session)), twin_(std::move(twin)) {}
 
-  // Runs one job on this worker's session: start or restart the adapter as needed.
-  void run(const Job& job, long long seq, const Json& ready, ScenarioResult& r) {
+  // Runs one job on this worker's session: start or restart the adapter as needed. With a
+  // twin, runs it there too and returns how the two runs differ, if they do.
+  std::optional<Divergence> run(const Job& job, long long seq, const Json& ready, ScenarioResult& r) {
+    std::optional<Outcome> o = run_first(job, seq, ready, r);
+    if (!twin_ || !o) return std::nullopt;
+    if (!twin_->started()) {
+      try {
+        twin_->start();
+      } catch (const std::exception& e) {
+        r.checked = "ERROR";
+        r.problems.push_back(std::string("the second run's adapter did not start: ") + e.what());
+        return std::nullopt;
+      }
+    }
+    Outcome second = twin_->run(job.sc->raw, Json(seq), options_for(*job.sc, r));
+    return compare_runs(r.id, r.seed, r.repeat, image_of(*o), image_of(second));
+  }
+
+  void stop() {
+    if (session_) session_->stop();
+    if (twin_) twin_->stop();
+  }
+
+  void reset() {
+    if (session_) session_->kill();
+    if (twin_) twin_->kill();
+  }
+
+ private:
+  RunOptions options_for(const Scenario& sc, const ScenarioResult& r) const {
+    RunOptions opt;
+    opt.seed = r.seed;
+    opt.deadline = sc.deadline() * c_.timeout_scale;
+    opt.chaos = c_.chaos;
+    opt.trace_world = c_.check_determinism;
+    return opt;
+  }
+
+  // The run proper; nothing when the scenario was not sent to the adapter.
+  std::optional<Outcome> run_first(const Job& job, long long seq, const Json& ready, ScenarioResult& r) {
     const Scenario& sc = *job.sc;
     if (!sc.ok()) {
       r.checked = "ERROR";
       r.adapter_status = "invalid_file";
       r.problems = {sc.error};
-      return;
+      return std::nullopt;
     }
     std::vector<std::string> caps;
     for (const auto& x : ready["capabilities"]) caps.push_back(x.get<std::string>());
@@ -108,39 +154,29 @@ class Worker {
       r.checked = "SKIP";
       r.adapter_status = "harness_skip";
       r.problems = {why};
-      return;
+      return std::nullopt;
     }
-    if (!ensure_started(r)) return;
-    RunOptions opt;
-    opt.seed = r.seed;
-    opt.deadline = sc.deadline() * c_.timeout_scale;
+    if (!ensure_started(r)) return std::nullopt;
     const double t0 = monotonic_seconds();
-    Outcome o = session_->run(sc.raw, Json(seq), opt);
+    Outcome o = session_->run(sc.raw, Json(seq), options_for(sc, r));
     r.duration = monotonic_seconds() - t0;
     switch (o.kind) {
-      case Outcome::kCrash: r.checked = "CRASH", r.adapter_status = "crash", r.problems = {o.detail}; return;
-      case Outcome::kTimeout: r.checked = "TIMEOUT", r.adapter_status = "timeout", r.problems = {o.detail}; return;
-      case Outcome::kBadAnswer: r.checked = "ERROR", r.adapter_status = "bad_answer", r.problems = {o.detail}; return;
+      case Outcome::kCrash: r.checked = "CRASH", r.adapter_status = "crash", r.problems = {o.detail}; return o;
+      case Outcome::kTimeout: r.checked = "TIMEOUT", r.adapter_status = "timeout", r.problems = {o.detail}; return o;
+      case Outcome::kBadAnswer: r.checked = "ERROR", r.adapter_status = "bad_answer", r.problems = {o.detail}; return o;
       case Outcome::kAnswer: break;
     }
     const Json& a = o.result;
     r.adapter_status = a["op"] == "error" ? "error" : a["status"].is_string() ? a["status"].get<std::string>() : "?";
     if (a.contains("trace") && a["trace"].is_array()) r.trace = a["trace"];
     if (a.contains("final")) r.final = a["final"];
+    if (a.contains("fingerprint") && a["fingerprint"].is_string()) r.fingerprint = a["fingerprint"].get<std::string>();
     Verdict v = verdict_of(sc, a, ready.value("time", "") == "virtual", c_.early, c_.late);
     r.checked = v.status;
     r.problems = v.problems;
+    return o;
   }
 
-  void stop() {
-    if (session_) session_->stop();
-  }
-
-  void reset() {
-    if (session_) session_->kill();
-  }
-
- private:
   bool ensure_started(ScenarioResult& r) {
     if (session_->started()) return true;
     if (start_failures_ >= 3) {
@@ -165,6 +201,7 @@ class Worker {
 
   const RunConfig& c_;
   std::unique_ptr<Session> session_;
+  std::unique_ptr<Session> twin_;  // check_determinism: the second run's adapter
   int start_failures_ = 0;
   std::string last_start_error_;
 };
@@ -235,27 +272,49 @@ RunOutput run_corpus(const Corpus& corpus, const RunConfig& c) {
     ex.check_against(corpus);
     for (const auto& e : ex.errors) out.errors.push_back(e);
     meta["expectations"] = ex.path;
+    if (c.chaos && !lists(ready, "run_options", "chaos")) {
+      out.errors.push_back("--chaos: the adapter " + c.adapter.name +
+                           " does not offer chaos mode (its ready answer lists no \"chaos\" in run_options)");
+      jobs.clear();
+    }
 
     const int n = std::max(1, std::min<int>(c.jobs, static_cast<int>(jobs.size())));
-    workers.push_back(std::make_unique<Worker>(c, std::move(first)));
-    for (int i = 2; i <= n; ++i) {
-      try {
-        workers.push_back(std::make_unique<Worker>(c, new_session(c, i)));
-      } catch (const std::exception& e) {
-        out.errors.push_back(e.what());
-        break;
-      }
+    // Twins are sessions n+1..2n: another adapter process for each worker's second runs.
+    auto twin = [&](int i) { return c.check_determinism ? new_session(c, n + i) : nullptr; };
+    try {
+      workers.push_back(std::make_unique<Worker>(c, std::move(first), twin(1)));
+      for (int i = 2; i <= n; ++i) workers.push_back(std::make_unique<Worker>(c, new_session(c, i), twin(i)));
+    } catch (const std::exception& e) {
+      out.errors.push_back(e.what());
+      if (workers.empty()) jobs.clear();
     }
     std::vector<ScenarioResult> results(jobs.size());
+    std::vector<char> ran(jobs.size(), 0);
     std::atomic<size_t> next{0};
+    std::atomic<bool> halt{false};
+    std::mutex divergence_mutex;
+    std::size_t divergence_at = jobs.size();
+    std::string no_fingerprint;
     Progress progress(c.progress, jobs.size(), c.adapter.name);
     auto work = [&](Worker& w) {
-      for (size_t i; (i = next.fetch_add(1)) < jobs.size();) {
+      for (size_t i; !halt.load() && (i = next.fetch_add(1)) < jobs.size();) {
         const Job& j = jobs[i];
         ScenarioResult& r = results[i];
         r = base_result(*j.sc, j.repeat, c.seed + static_cast<std::uint64_t>(j.repeat));
+        ran[i] = 1;
         try {
-          w.run(j, static_cast<long long>(i) + 1, ready, r);
+          std::optional<Divergence> d = w.run(j, static_cast<long long>(i) + 1, ready, r);
+          std::lock_guard<std::mutex> lock(divergence_mutex);
+          if (c.check_determinism && r.adapter_status == "done" && r.fingerprint.empty() && no_fingerprint.empty()) {
+            no_fingerprint = "--check-determinism needs an adapter that reports fingerprints: " + c.adapter.name +
+                             " sent none for " + r.id;
+            halt = true;
+          }
+          if (d && i < divergence_at) {
+            divergence_at = i;
+            out.divergence = std::move(d);
+            halt = true;
+          }
         } catch (const std::exception& e) {  // an answer the checks let through but the runner
           r.checked = "ERROR";               // could not use: this scenario's ERROR, not the run's end
           r.adapter_status = "bad_answer";
@@ -274,17 +333,24 @@ RunOutput run_corpus(const Corpus& corpus, const RunConfig& c) {
     for (auto& t : threads) t.join();
     for (auto& w : workers) w->stop();
     progress.finish();
-    out.record.results = std::move(results);
+    if (!no_fingerprint.empty()) out.errors.push_back(no_fingerprint);
+    for (size_t i = 0; i < results.size(); ++i)
+      if (ran[i]) out.record.results.push_back(std::move(results[i]));
   }
+  meta["chaos"] = c.chaos;
+  meta["check_determinism"] = c.check_determinism;
 
   const auto counts = count_statuses(out.record.results);
   int unexpected = 0;
   for (const auto& [s, k] : counts)
     if (is_unexpected(s)) unexpected += k;
-  out.exit_code = unexpected > 0 || !out.errors.empty() ? 1 : 0;
+  out.exit_code = unexpected > 0 || !out.errors.empty() || out.divergence ? 1 : 0;
   out.record.summary = {{"type", "summary"}, {"counts", counts}, {"unexpected", unexpected},
                         {"errors", out.errors}, {"wall_seconds", monotonic_seconds() - started},
                         {"exit_code", out.exit_code}};
+  if (auto fp = combined_fingerprint(out.record.results); !fp.empty()) out.record.summary["fingerprint"] = fp;
+  if (c.check_determinism)
+    out.record.summary["divergence"] = out.divergence ? Json(format_divergence(*out.divergence)) : Json();
   return out;
 }
 

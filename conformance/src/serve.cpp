@@ -60,6 +60,8 @@ int serve_protocol(Adapter& adapter, std::uint64_t default_seed) {
         RunOptions options;
         options.seed = req.contains("seed") && req["seed"].is_number_unsigned() ? req["seed"].get<std::uint64_t>() : default_seed;
         options.deadline = req.contains("deadline") && req["deadline"].is_number() ? req["deadline"].get<double>() : 10.0;
+        options.chaos = req.contains("chaos") && req["chaos"] == true;
+        options.trace_world = req.contains("trace_world") && req["trace_world"] == true;
         const auto t0 = std::chrono::steady_clock::now();
         Json result;
         try {

@@ -43,6 +43,8 @@ class ProcessSession : public Session {
     if (!proc_) return Outcome{Outcome::kCrash, Json(), "the adapter is not running"};
     Json req = {{"op", "run"}, {"seq", seq}, {"scenario", scenario},
                 {"deadline", options.deadline}, {"seed", options.seed}};
+    if (options.chaos) req["chaos"] = true;
+    if (options.trace_world) req["trace_world"] = true;
     Outcome o = exchange(req.dump(), options.deadline, stderr_offset());
     if (o.kind == Outcome::kAnswer) {
       if (auto problem = check_result(o.result, seq); !problem.empty()) {

@@ -2,7 +2,9 @@
 // tests. It runs nothing: what it answers depends on the scenario id's name part
 // (fake/<mode>): crash (abort), exit (exit 3), hang (never answers), garbage (not JSON),
 // wrongseq, badtrace, refuse (op error), invalid, stalled, unsupported, skipped, record
-// (one record event "a"), record_mismatch (same), anything else: done with an empty trace.
+// (one record event "a"), record_mismatch (same), fingerprint (a fixed fingerprint), diverge
+// (a fingerprint and trace_world line made of the process id: two processes never agree),
+// anything else: done with an empty trace.
 //   --no-start    exit at once          --bad-ready   a ready answer missing fields
 #include <unistd.h>
 
@@ -73,6 +75,13 @@ int main(int argc, char** argv) {
         continue;
       } else if (mode == "invalid" || mode == "stalled" || mode == "unsupported" || mode == "skipped") {
         fail(mode.c_str());
+      } else if (mode == "fingerprint") {
+        result["fingerprint"] = "0123456789abcdef";
+      } else if (mode == "diverge") {
+        const std::string pid = std::to_string(::getpid());
+        result["fingerprint"] = "f" + pid;
+        if (req.value("trace_world", false))
+          result["trace_world"] = json::array({"t=0.000000000 start", "t=0.000000000 pid " + pid, "t=1.000000000 end"});
       } else if (mode == "record" || mode == "record_mismatch") {
         result["trace"] = json::array({{{"kind", "record"}, {"name", "a"}, {"t", 0.0}}});
       }

@@ -24,11 +24,19 @@ summary. Exit status 1 when any result is unexpected (FAIL, ERROR, CRASH, TIMEOU
   --adapter-cmd CMD    a program speaking the adapter protocol (conformance/PROTOCOL.md),
                        run with /bin/sh -c
   --filter GLOB        only scenarios whose id (or file) matches; repeatable (any matches)
-  --level L            documented or reference
+  --level L            documented, reference or all (default all; with --chaos, documented)
   --shard K/N          the K-th of N interleaved parts of the selection (1 <= K <= N)
   -j, --jobs N         N adapter processes in parallel (default 1)
   --seed S             seed for the simulator (default 1); repeat k uses S + k
   --repeat N           run each scenario N times
+  --fingerprint        print each run's fingerprint (adapters that report them: sim) and
+                       the combined one of the whole run
+  --check-determinism  run every scenario twice with the same seed, on two adapter
+                       processes; stop at the first pair of runs that differ and show both
+                       traces (the scenario's and the simulator's); exit 1 on a divergence
+  --chaos              permute the orders the docs leave undefined (equal-time timers, fd
+                       readiness order), per seed (sim); selects --level documented unless
+                       --level is given, as reference scenarios may pin those orders
   --report DIR         write DIR/runs/<adapter>.jsonl (the canonical record, plus the
                        adapters' stderr), then rebuild DIR/junit.xml, summary.md, index.html
                        from every DIR/runs/*.jsonl
@@ -42,6 +50,30 @@ summary. Exit status 1 when any result is unexpected (FAIL, ERROR, CRASH, TIMEOU
   --no-progress        no progress line (default: shown when stderr is a terminal)
   --root DIR           the repository (default: found from the current directory)
 )";
+
+// One line per run that has a fingerprint, then the run's combined one.
+void print_fingerprints(const RunRecord& record) {
+  std::size_t n = 0;
+  for (const auto& r : record.results) {
+    if (r.fingerprint.empty()) continue;
+    ++n;
+    std::printf("fingerprint %s %s seed=%llu\n", r.fingerprint.c_str(), r.id.c_str(),
+                static_cast<unsigned long long>(r.seed));
+  }
+  if (n == 0) {
+    std::printf("fingerprint none: the adapter reports no fingerprints\n");
+    return;
+  }
+  std::printf("fingerprint %s combined runs=%zu\n", combined_fingerprint(record.results).c_str(), n);
+}
+
+// Results whose scenario reached the adapter (not skipped by the harness, not a broken file).
+std::size_t runs_sent(const RunRecord& record) {
+  std::size_t n = 0;
+  for (const auto& r : record.results)
+    n += r.adapter_status != "harness_skip" && r.adapter_status != "invalid_file" && r.adapter_status != "not_started";
+  return n;
+}
 
 }  // namespace
 
@@ -68,9 +100,15 @@ int cmd_run(int argc, char** argv) {
     }
   }
   c.filters = a.values("--filter");
+  c.chaos = a.flag("--chaos");
+  c.check_determinism = a.flag("--check-determinism");
+  const bool fingerprint = a.flag("--fingerprint");
   if (auto l = a.value("--level")) {
-    if (*l != "documented" && *l != "reference") throw UsageError("--level is documented or reference");
-    c.level = *l;
+    if (*l != "documented" && *l != "reference" && *l != "all")
+      throw UsageError("--level is documented, reference or all");
+    c.level = *l == "all" ? "" : *l;
+  } else if (c.chaos) {
+    c.level = "documented";
   }
   if (auto s = a.value("--shard")) {
     auto slash = s->find('/');
@@ -115,6 +153,10 @@ int cmd_run(int argc, char** argv) {
       for (size_t i = 0; i < r.trace.size(); ++i) std::printf("           #%zu %s\n", i, r.trace[i].dump().c_str());
   }
   for (const auto& e : out.errors) std::fprintf(stderr, "loopcheck: %s\n", e.c_str());
+  if (fingerprint) print_fingerprints(out.record);
+  if (out.divergence) std::printf("%s", format_divergence(*out.divergence).c_str());
+  else if (c.check_determinism && out.errors.empty())
+    std::printf("deterministic: %zu scenario runs gave the same answer twice\n", runs_sent(out.record));
 
   const Json& impl = out.record.meta["implementation"];
   std::string who = impl.is_object() ? impl.value("name", "?") + " " + impl.value("version", "") : "(not started)";

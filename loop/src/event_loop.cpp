@@ -45,6 +45,7 @@ EventLoop::EventLoop(Seams seams)
   if (!clock_ || !selector_ || !os_) throw ValueError("EventLoop needs a clock, a selector and an os");
   inbox_ = std::make_shared<detail::ThreadsafeInbox>(selector_);
   clock_resolution_ = clock_->resolution();
+  equal_time_key_ = clock_->equal_time_order();
   {
     LiveLoops& live = live_loops();
     std::lock_guard<std::mutex> lock(live.mutex);
@@ -200,7 +201,10 @@ void EventLoop::schedule_timer(detail::HandleState* timer, double when) {
   detail::TimerState* t = detail::as_timer(timer);
   t->loop = this;
   t->when = when;
-  timers_.push(t, timer_seq_++);
+  std::uint64_t seq = timer_seq_++;
+  if (equal_time_key_ != 0) [[unlikely]]
+    seq = detail::TimerQueue::permuted_seq(seq, equal_time_key_);  // chaos mode: ties permuted
+  timers_.push(t, seq);
 }
 
 void EventLoop::timer_handle_cancelled(detail::HandleState*) noexcept { timers_.on_cancelled(); }

@@ -78,11 +78,12 @@ TEST(TimerQueue, RemoveCancelledPopsHeadsOrRebuilds) {
 // Against a reference order, with a sort threshold small enough that bursts go through the
 // sorted run and merge with it, while pushes and pops interleave. Whens are drawn from a few
 // values (many ties), from a wide range (sort words drop bits), and include -0.0 and 0.0.
-TEST(TimerQueue, HeapAndSortedRunPopInTheSameOrderAsAReference) {
+// The k-th push gets sequence number seq_of(k).
+void check_against_reference(std::uint64_t (*seq_of)(std::uint64_t)) {
   std::mt19937_64 rng(11);
   TimerQueue q(8);
   std::set<std::tuple<double, std::uint64_t, TimerState*>> reference;  // (when, seq, timer)
-  std::uint64_t seq = 0;
+  std::uint64_t pushed = 0;
   auto draw = [&rng](int kind) {
     switch (kind) {
       case 0:
@@ -97,8 +98,9 @@ TEST(TimerQueue, HeapAndSortedRunPopInTheSameOrderAsAReference) {
     const std::size_t pushes = rng() % 300;
     for (std::size_t i = 0; i < pushes; ++i) {
       TimerState* t = timer(draw(static_cast<int>(rng() % 3)));
+      const std::uint64_t seq = seq_of(pushed++);
       reference.emplace(t->when == 0.0 ? 0.0 : t->when, seq, t);
-      q.push(t, seq++);
+      q.push(t, seq);
     }
     const std::size_t pops = rng() % 300;
     for (std::size_t i = 0; i < pops && !q.empty(); ++i) {
@@ -111,6 +113,34 @@ TEST(TimerQueue, HeapAndSortedRunPopInTheSameOrderAsAReference) {
     ASSERT_EQ(q.size(), reference.size());
   }
   q.clear();
+}
+
+TEST(TimerQueue, HeapAndSortedRunPopInTheSameOrderAsAReference) {
+  check_against_reference([](std::uint64_t k) { return k; });
+}
+
+// Chaos mode's sequence numbers (Clock::equal_time_order): spread over all 64 bits, in no
+// particular order; the queue orders them as it does plain ones.
+TEST(TimerQueue, PermutedSequencesPopInReferenceOrderToo) {
+  check_against_reference([](std::uint64_t k) { return TimerQueue::permuted_seq(k, 0x9e3779b97f4a7c15ULL); });
+  check_against_reference([](std::uint64_t k) { return TimerQueue::permuted_seq(k, 1); });
+}
+
+TEST(TimerQueue, PermutedSeqIsABijectionThatDependsOnTheKey) {
+  std::set<std::uint64_t> seen;
+  bool key_matters = false;
+  for (std::uint64_t k = 0; k < 100'000; ++k) {
+    seen.insert(TimerQueue::permuted_seq(k, 12345));
+    key_matters = key_matters || TimerQueue::permuted_seq(k, 12345) != TimerQueue::permuted_seq(k, 54321);
+  }
+  EXPECT_EQ(seen.size(), 100'000u);
+  EXPECT_TRUE(key_matters);
+  // Consecutive sequence numbers do not stay in order: ties really are permuted.
+  int inversions = 0;
+  for (std::uint64_t k = 0; k + 1 < 1000; ++k)
+    inversions += TimerQueue::permuted_seq(k, 7) > TimerQueue::permuted_seq(k + 1, 7);
+  EXPECT_GT(inversions, 300);
+  EXPECT_LT(inversions, 700);
 }
 
 // The count of cancelled timers stays exact however they leave: as the head (CAN-06), by a

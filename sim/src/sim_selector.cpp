@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <tuple>
 
 #include "aio/errors.h"
@@ -57,7 +58,9 @@ KeyError not_registered(int fd) {
 }  // namespace
 
 SimSelector::SimSelector(World& world, std::string trace_name)
-    : world_(world.state_), trace_name_(std::move(trace_name)) {}
+    : world_(world.state_), trace_name_(std::move(trace_name)) {
+  if (world.chaos()) chaos_.emplace(world.random("chaos.ready " + trace_name_));
+}
 
 SimSelector::~SimSelector() = default;
 
@@ -123,7 +126,7 @@ void SimSelector::close() {
   registrations_.clear();
 }
 
-void SimSelector::collect_ready(std::vector<SelectorEvent>& ready) const {
+void SimSelector::collect_ready(std::vector<SelectorEvent>& ready) {
   std::vector<std::tuple<std::uint64_t, int, std::uint32_t>> found;  // (stamp, fd, events)
   for (const auto& [fd, registration] : registrations_) {
     auto state = world_->os.readiness(fd);
@@ -141,6 +144,7 @@ void SimSelector::collect_ready(std::vector<SelectorEvent>& ready) const {
     if (events != 0) found.emplace_back(stamp, fd, events);
   }
   std::sort(found.begin(), found.end());
+  if (chaos_ && found.size() > 1) chaos_->shuffle(std::span(found));
   ready.clear();
   for (const auto& [stamp, fd, events] : found) ready.push_back(SelectorEvent{fd, events});
 }

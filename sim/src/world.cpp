@@ -17,14 +17,21 @@ void WorldState::run_due_events() {
 
 }  // namespace detail
 
-World::World(std::uint64_t seed) : state_(std::make_shared<detail::WorldState>(seed)) {
+World::World(std::uint64_t seed, WorldOptions options)
+    : state_(std::make_shared<detail::WorldState>(seed, options.chaos)) {
   state_->os.attach_world(state_);
+  // Any non-zero key permutes; 0 would mean FIFO.
+  if (options.chaos) state_->clock.set_equal_time_order(random("chaos.timers").next_u64() | 1);
 }
 
 World::~World() = default;
 
 std::uint64_t World::seed() const {
   return state_->seed;
+}
+
+bool World::chaos() const {
+  return state_->chaos;
 }
 
 VirtualClock& World::clock() {

@@ -15,7 +15,7 @@
 namespace aio::sim::detail {
 
 struct WorldState final {
-  explicit WorldState(std::uint64_t world_seed) : seed(world_seed) {}
+  WorldState(std::uint64_t world_seed, bool chaos_mode) : seed(world_seed), chaos(chaos_mode) {}
 
   void trace(std::string_view event) { trace_log.append(clock.now(), event); }
 
@@ -25,6 +25,7 @@ struct WorldState final {
   void run_due_events();
 
   std::uint64_t seed;
+  bool chaos;
   VirtualClock clock;
   SimOs os;
   WorldEvents events;

@@ -27,6 +27,10 @@ inline constexpr int kProtocolVersion = 1;
 struct RunOptions {
   std::uint64_t seed = 1;  // for adapters with randomness (the simulator); others ignore it
   double deadline = 10.0;  // real seconds the harness will wait (informative)
+  // Run options (PROTOCOL.md), sent only when set; an adapter lists those it honours in its
+  // ready answer's `run_options`.
+  bool chaos = false;        // permute the orders the docs leave undefined, per seed
+  bool trace_world = false;  // answer with the simulator's own trace lines too
 };
 
 class Adapter {

@@ -33,6 +33,7 @@ struct ScenarioResult {
   Json final;                // {running, closed} or null
   Json expect;               // the scenario's expect section as written
   double duration = 0;       // real seconds, as measured by the harness
+  std::string fingerprint;   // the adapter's run fingerprint (PROTOCOL.md), or empty
 };
 
 Json result_to_json(const ScenarioResult& r);

@@ -1,16 +1,20 @@
 // The runner: selects scenarios (filter, level, shard, repeat), runs them on an adapter
 // with N workers (each with its own session, restarted after a CRASH or TIMEOUT), checks
 // each trace, applies the implementation's expectations file, and returns the run as the
-// canonical record (metadata + one result per scenario run + summary).
+// canonical record (metadata + one result per scenario run + summary). With
+// check_determinism, each worker has a twin session (another adapter process) that runs every
+// scenario again with the same seed; the first pair of runs that differ stops the run.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "loopcheck/adapters.h"
+#include "loopcheck/determinism.h"
 #include "loopcheck/results.h"
 #include "loopcheck/scenario.h"
 
@@ -33,6 +37,8 @@ struct RunConfig {
   std::string stderr_dir;           // where adapters' stderr logs go; empty: discarded
   bool progress = false;            // a progress line on stderr
   std::vector<std::string> argv;    // the command line, for the metadata
+  bool chaos = false;               // RunOptions::chaos on every run (the adapter must offer it)
+  bool check_determinism = false;   // run each scenario twice, compare (determinism.h)
   // Makes worker k's session (k from 1); default: make_session(adapter, ...). Lets a
   // program embedding loopcheck_core (or a test) run an Adapter of its own.
   std::function<std::unique_ptr<Session>(int worker)> session_factory;
@@ -43,6 +49,7 @@ struct RunOutput {
   std::vector<std::string> errors;  // harness problems (adapter would not start, bad
                                     // expectations file, corpus problems); each non-zero
   int exit_code = 0;                // 0: everything as expected
+  std::optional<Divergence> divergence;  // check_determinism: the first pair that differed
 };
 
 // Scenarios of the corpus selected by filter, level and shard, in id order.

@@ -394,6 +394,7 @@ class EventLoop {
   detail::RingBuffer<detail::HandleState*> ready_;
   detail::TimerQueue timers_;
   std::uint64_t timer_seq_ = 0;
+  std::uint64_t equal_time_key_ = 0;  // Clock::equal_time_order(): 0 is FIFO
   std::vector<FdEntry> fds_;
   std::map<int, std::weak_ptr<const FdOwner>> transports_;
   std::vector<SelectorEvent> events_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <functional>
 #include <stdexcept>
@@ -11,6 +12,8 @@
 #include <tuple>
 #include <vector>
 
+#include "aio/sim/hash.h"
+#include "aio/sim/world.h"
 #include "loopcheck/aio_adapter.h"
 #include "model.h"
 #include "run.h"
@@ -117,13 +120,33 @@ std::string scenario_name(const json& raw) {
   return "scenario";
 }
 
+// The run's fingerprint: the World's, continued over what the answer says (not `duration`).
+std::string fingerprint(const aio::sim::World& world, const json& out) {
+  std::uint64_t state = world.fingerprint();
+  for (const json* part : {&out["status"], &out["trace"], &out["final"]}) {
+    state = aio::sim::fnv1a64(part->dump(), state);
+    state = aio::sim::fnv1a64("\n", state);
+  }
+  if (out.contains("error")) state = aio::sim::fnv1a64(out["error"].value("message", ""), state);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(state));
+  return hex;
+}
+
 json run_valid(const json& sc, const AdapterOptions& options) {
   const std::string id = sc["id"].get<std::string>();
   std::unique_ptr<Host> host = make_host(options);
-  Run run(sc, *host);
-  Run::Outcome outcome = run.execute();
-  std::string message = outcome.message.empty() ? "" : id + ": " + outcome.message;
-  json out = answer(outcome.status, message, run.trace_events(), run.final_state());
+  json out;
+  {
+    Run run(sc, *host);
+    Run::Outcome outcome = run.execute();
+    std::string message = outcome.message.empty() ? "" : id + ": " + build_independent(outcome.message);
+    out = answer(outcome.status, message, run.trace_events(), run.final_state());
+  }
+  if (const aio::sim::World* world = host->world()) {
+    out["fingerprint"] = fingerprint(*world, out);
+    if (options.trace_world) out["trace_world"] = world->trace_lines();
+  }
   return out;
 }
 
@@ -138,18 +161,20 @@ Backend parse_backend(const std::string& name) {
 const char* backend_name(Backend backend) noexcept { return backend == Backend::sim ? "sim" : "native"; }
 
 json describe(const AdapterOptions& options) {
-  return {{"op", "ready"},
-          {"protocol", kProtocolVersion},
-          {"language", kLanguageVersion},
-          {"adapter", {{"name", "loopcheck-aio-adapter"}, {"version", kAdapterVersion}}},
-          {"implementation",
-           {{"name", "aio"},
-            {"version", LOOPCHECK_AIO_VERSION},
-            {"language", "c++"},
-            {"asyncio_version", kAsyncioVersion},
-            {"platform", platform(options)}}},
-          {"capabilities", capabilities(options)},
-          {"time", options.backend == Backend::sim ? "virtual" : "real"}};
+  json ready = {{"op", "ready"},
+               {"protocol", kProtocolVersion},
+               {"language", kLanguageVersion},
+               {"adapter", {{"name", "loopcheck-aio-adapter"}, {"version", kAdapterVersion}}},
+               {"implementation",
+                {{"name", "aio"},
+                 {"version", LOOPCHECK_AIO_VERSION},
+                 {"language", "c++"},
+                 {"asyncio_version", kAsyncioVersion},
+                 {"platform", platform(options)}}},
+               {"capabilities", capabilities(options)},
+               {"time", options.backend == Backend::sim ? "virtual" : "real"}};
+  if (options.backend == Backend::sim) ready["run_options"] = {"chaos", "trace_world"};
+  return ready;
 }
 
 json run_scenario(const json& raw, const AdapterOptions& options) {
@@ -171,8 +196,8 @@ json run_scenario(const json& raw, const AdapterOptions& options) {
         out = answer("skipped", name + ": " + reason);
       } else if (!gap.empty()) {
         out = answer("unsupported", name + ": " + gap);
-      } else if (options.chaos) {
-        out = answer("adapter_error", name + ": chaos mode is not available: aio::sim has no chaos mode yet");
+      } else if (options.chaos && options.backend != Backend::sim) {
+        out = answer("adapter_error", name + ": chaos mode needs the sim backend (it permutes the simulator's orders)");
       } else {
         out = run_valid(sc, options);
       }

@@ -7,7 +7,6 @@
 
 #include "aio/errors.h"
 #include "aio/real_seams.h"
-#include "aio/sim/world.h"
 
 namespace loopcheck::aio_adapter {
 
@@ -73,9 +72,10 @@ class NativeHost final : public Host {
 
 class SimHost final : public Host {
  public:
-  explicit SimHost(std::uint64_t seed) : world_(seed) {}
+  SimHost(std::uint64_t seed, bool chaos) : world_(seed, aio::sim::WorldOptions{.chaos = chaos}) {}
   bool virtual_time() const override { return true; }
   aio::Seams seams() override { return world_.seams(); }
+  const aio::sim::World* world() const override { return &world_; }
   // As the reference driver's virtual clock: a negative or zero `block` takes no time.
   void block(double seconds) override {
     if (seconds > 0) world_.advance(seconds);
@@ -141,7 +141,7 @@ std::shared_ptr<ScenarioThread> Host::make_thread(std::string id, double delay, 
 
 std::unique_ptr<Host> make_host(const AdapterOptions& options) {
   if (options.backend == Backend::native) return std::make_unique<NativeHost>();
-  return std::make_unique<SimHost>(options.seed);
+  return std::make_unique<SimHost>(options.seed, options.chaos);
 }
 
 }  // namespace loopcheck::aio_adapter

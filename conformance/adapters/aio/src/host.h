@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "aio/seams.h"
+#include "aio/sim/world.h"
 #include "loopcheck/aio_adapter.h"
 
 namespace loopcheck::aio_adapter {
@@ -47,6 +48,8 @@ class Host {
   virtual ~Host() = default;
   virtual bool virtual_time() const = 0;
   virtual aio::Seams seams() = 0;
+  // The simulated world (sim), or nullptr (native).
+  virtual const aio::sim::World* world() const { return nullptr; }
   // The current step takes `seconds`.
   virtual void block(double seconds) = 0;
   // A scenario thread that will run `body` (which must not throw), not started yet.

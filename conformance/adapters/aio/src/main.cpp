@@ -1,6 +1,6 @@
 // loopcheck-aio-adapter: the aio loop behind the loopcheck adapter protocol.
 //
-//   loopcheck-aio-adapter --backend native|sim [--seed N]           protocol on stdin/stdout
+//   loopcheck-aio-adapter --backend native|sim [--seed N] [--chaos]  protocol on stdin/stdout
 //   loopcheck-aio-adapter --backend sim --scenario FILE.json        run one scenario, print
 //                                                                   the result (pretty JSON)
 //
@@ -22,7 +22,8 @@ namespace {
 
 int usage(const char* message) {
   std::cerr << "loopcheck-aio-adapter: " << message << "\n"
-            << "usage: loopcheck-aio-adapter --backend native|sim [--seed N] [--scenario FILE.json]\n";
+            << "usage: loopcheck-aio-adapter --backend native|sim [--seed N] [--chaos] [--trace-world]"
+               " [--scenario FILE.json]\n";
   return 2;
 }
 
@@ -43,6 +44,10 @@ int main(int argc, char** argv) {
         options.backend = parse_backend(value());
       } else if (arg == "--seed") {
         options.seed = std::stoull(value());
+      } else if (arg == "--chaos") {
+        options.chaos = true;
+      } else if (arg == "--trace-world") {
+        options.trace_world = true;
       } else if (arg == "--scenario") {
         scenario_file = value();
       } else if (arg == "--help" || arg == "-h") {

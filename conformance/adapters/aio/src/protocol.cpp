@@ -1,6 +1,8 @@
 // The adapter side of the process protocol (conformance/PROTOCOL.md): JSON lines, one answer
 // per request, in order. A bad line, an unknown op or `run` before `start` is answered with
-// an `error` message and the loop carries on.
+// an `error` message and the loop carries on. A `run` request's `seed`, `chaos` and
+// `trace_world` fields override the command line's for that run.
+#include <cstdint>
 #include <istream>
 #include <ostream>
 #include <string>
@@ -60,7 +62,11 @@ int serve(std::istream& in, std::ostream& out, const AdapterOptions& options) {
       } else if (!req.contains("scenario")) {
         send(out, error_message(seq, "run needs \"scenario\""));
       } else {
-        json result = run_scenario(req["scenario"], options);
+        AdapterOptions run_options = options;
+        if (req.contains("seed") && req["seed"].is_number_unsigned()) run_options.seed = req["seed"].get<std::uint64_t>();
+        if (req.contains("chaos")) run_options.chaos = req["chaos"] == true;
+        if (req.contains("trace_world")) run_options.trace_world = req["trace_world"] == true;
+        json result = run_scenario(req["scenario"], run_options);
         json answer = {{"op", "result"}, {"seq", seq}};
         for (auto it = result.begin(); it != result.end(); ++it) answer[it.key()] = it.value();
         send(out, answer);

@@ -118,13 +118,6 @@ TEST(Statuses, THR02_NativeDeclinesAThreadsUnsynchronisedCallSoon) {
   EXPECT_EQ(run_scenario(safe, options(Backend::native))["status"], "done");
 }
 
-TEST(Statuses, ChaosIsNotAvailableYet) {
-  AdapterOptions o = options(Backend::sim);
-  o.chaos = true;
-  json r = run_scenario(scenario("[]"), o);
-  EXPECT_EQ(r["status"], "adapter_error");
-}
-
 TEST(Describe, CapabilitiesAndTimeByBackend) {
   json sim = describe(options(Backend::sim));
   json native = describe(options(Backend::native));

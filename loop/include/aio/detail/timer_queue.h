@@ -4,7 +4,9 @@
 // Order: a total order on (when, seq), seq being the scheduling sequence, so timers with equal
 // `when` run first-scheduled first. The docs leave that order undefined (U-01); FIFO is our
 // choice. CPython's heapq order for ties (ORD-08) is not reproduced. Because the order is
-// total, what comes out never depends on how the entries are laid out inside.
+// total, what comes out never depends on how the entries are laid out inside. The loop may
+// push permuted_seq(seq, key) instead (Clock::equal_time_order, the simulator's chaos mode):
+// distinct still, so the order stays total, but ties come out in a per-key order.
 //
 // Cancellation (CAN-05..07): a cancelled timer stays queued. Each iteration pops cancelled
 // timers off the head; when more than 100 timers are scheduled and more than half of them are
@@ -55,6 +57,14 @@ class TimerQueue {
 
   // Takes over one reference to `timer` and marks it scheduled; seq orders equal `when`s.
   void push(TimerState* timer, std::uint64_t seq);
+  // A bijection of sequence numbers for each key (splitmix64's finaliser of seq ^ key):
+  // distinct seqs stay distinct, and their order is scrambled differently for each key.
+  static constexpr std::uint64_t permuted_seq(std::uint64_t seq, std::uint64_t key) noexcept {
+    std::uint64_t z = seq ^ key;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
   // The head's `when` (-0.0 comes back as 0.0); the queue must not be empty.
   double top_when() noexcept {
     settle();

@@ -12,7 +12,10 @@
 // order in which fds became ready and stays the same across iterations while they stay ready
 // (ORD-18: data arriving on fds 2, 0, 3, 1 is reported as [2, 0, 3, 1], again next time).
 // modify() keeps the stamps of events that stay registered, as EPOLL_CTL_MOD keeps an item's
-// place on the ready list.
+// place on the ready list. In the world's chaos mode (WorldOptions::chaos) each select()
+// instead reports its ready fds in an order drawn from this selector's own random stream:
+// the docs define no order across fds. One fd's events stay one entry (read and write
+// together), so reader-before-writer (ORD-17) is the loop's and unaffected.
 //
 // Errors follow CPython's selectors: ValueError("Invalid file descriptor: -1"),
 // ValueError("Invalid events: 0"), KeyError("3 (FD 3) is already registered"),
@@ -31,6 +34,7 @@
 #include <vector>
 
 #include "aio/selector.h"
+#include "aio/sim/random.h"
 
 namespace aio::sim {
 
@@ -71,8 +75,8 @@ class SimSelector final : public Selector {
 
   void check_open() const;
   bool is_stale(int fd, const Registration& registration) const;
-  // Replaces `ready` with the ready registered events, in ready-list order.
-  void collect_ready(std::vector<SelectorEvent>& ready) const;
+  // Replaces `ready` with the ready registered events, in ready-list order (chaos: shuffled).
+  void collect_ready(std::vector<SelectorEvent>& ready);
   void trace_select(std::optional<double> timeout, const std::vector<SelectorEvent>& ready,
                     bool woken) const;
   [[noreturn]] void throw_deadlock() const;
@@ -82,6 +86,7 @@ class SimSelector final : public Selector {
   std::map<int, Registration> registrations_;
   std::atomic<bool> wakeup_{false};
   bool closed_ = false;
+  std::optional<Random> chaos_;  // chaos mode: the stream that orders ready fds
 };
 
 }  // namespace aio::sim

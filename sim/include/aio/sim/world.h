@@ -27,14 +27,25 @@ namespace detail {
 struct WorldState;
 }
 
+struct WorldOptions {
+  // Chaos mode: the orders the docs leave undefined come out in a per-seed order instead of
+  // aio's: timers scheduled for exactly the same `when` (U-01; by the key VirtualClock hands
+  // loops, from the stream "chaos.timers") and simultaneously ready fds (each SimSelector
+  // shuffles its ready list with the stream "chaos.ready <trace name>"). Nothing else moves:
+  // different `when`s, call_soon's FIFO, reader before writer on one fd (ORD-17), what one
+  // iteration runs. Same seed, same orders.
+  bool chaos = false;
+};
+
 class World final {
  public:
-  explicit World(std::uint64_t seed);
+  explicit World(std::uint64_t seed, WorldOptions options = {});
   ~World();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
   std::uint64_t seed() const;
+  bool chaos() const;
   VirtualClock& clock();
   SimOs& os();
   // clock().now(), for brevity.
