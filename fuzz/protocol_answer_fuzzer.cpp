@@ -113,6 +113,7 @@ const std::vector<loopcheck::Scenario>& scenarios() {
 
 // As ProcessSession::exchange: a line that is not JSON is a bad answer, not a crash.
 bool parse_line(const std::string& line, Json& out) {
+  if (loopcheck::json_nested_deeper_than(line)) return false;
   try {
     out = Json::parse(line);
     return true;

@@ -110,6 +110,9 @@ RunRecord read_jsonl(const std::string& path) {
   while (std::getline(f, text)) {
     ++n;
     if (text.empty()) continue;
+    if (json_nested_deeper_than(text))
+      throw std::runtime_error(path + ":" + std::to_string(n) + ": JSON nested deeper than " +
+                               std::to_string(kMaxJsonDepth) + " levels");
     Json j;
     try {
       j = Json::parse(text);
