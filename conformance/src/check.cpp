@@ -185,17 +185,26 @@ class Matcher {
     const size_t k = children.size();
     const unsigned full = (1u << k) - 1;
     std::vector<size_t> len(k);
-    for (size_t c = 0; c < k; ++c) len[c] = length(*children[c]);
+    size_t total = 0;
+    for (size_t c = 0; c < k; ++c) total += len[c] = length(*children[c]);
+    // local[c][offset]: does child c match at start + offset (-1: not asked yet)? The same
+    // answers as matches(), kept here because the subsets ask them again and again.
+    std::vector<std::vector<signed char>> local(k);
+    for (size_t c = 0; c < k; ++c) local[c].assign(total - len[c] + 1, -1);
     std::vector<char> reach(size_t{1} << k, 0);
     reach[0] = 1;
     for (unsigned mask = 0; mask < full; ++mask) {
       if (!reach[mask]) continue;
-      if (++steps_ > kMatchBudget) throw TooComplex{};
-      size_t pos = start;
+      size_t offset = 0;
       for (size_t c = 0; c < k; ++c)
-        if (mask & (1u << c)) pos += len[c];
-      for (size_t c = 0; c < k; ++c)
-        if (!(mask & (1u << c)) && matches(*children[c], pos)) reach[mask | (1u << c)] = 1;
+        if (mask & (1u << c)) offset += len[c];
+      for (size_t c = 0; c < k; ++c) {
+        if (mask & (1u << c)) continue;
+        if (++steps_ > kMatchBudget) throw TooComplex{};
+        signed char& m = local[c][offset];
+        if (m < 0) m = matches(*children[c], start + offset) ? 1 : 0;
+        if (m) reach[mask | (1u << c)] = 1;
+      }
     }
     return reach[full] != 0;
   }
