@@ -30,20 +30,24 @@ cmake -S "$ROOT" -B "$BUILD" -G "$generator" -DCMAKE_BUILD_TYPE=Release \
   -DAIO_BUILD_TESTS=OFF -DAIO_BUILD_BENCH=OFF -DAIO_HEADER_CHECK=OFF
 cmake --build "$BUILD" -j "$(nproc)" --target loopcheck_core loopcheck_aio_adapter aio_sim aio_default
 
-lib() { find "$BUILD" -name "lib$1.a" | head -n 1; }
-CORE="$(lib loopcheck_core) -lyaml-cpp -pthread"
-ADAPTER="$(lib loopcheck_aio_adapter) $(lib aio_sim) $(lib aio_default) $(lib aio_real) $(lib aio_core)"
+# loopcheck_core refers to the in-process adapters (aio_bridge.cpp), so every target links
+# the whole chain; a static link takes only the archive members it needs.
+LIBS=""
+for l in loopcheck_core loopcheck_aio_adapter aio_sim aio_default aio_real aio_core; do
+  a=$(find "$BUILD" -name "lib$l.a" | head -n 1)
+  [ -n "$a" ] || { echo "fuzz/build.sh: lib$l.a was not built" >&2; exit 1; }
+  LIBS="$LIBS $a"
+done
+LIBS="$LIBS -lyaml-cpp -pthread"
 INCLUDES="-I$ROOT/fuzz -I$ROOT/conformance/include -I$ROOT/conformance/adapters/aio/include"
 
 grep '^[a-z]' fuzz/targets.txt | while read -r name seeds; do
   bin=${name}_fuzzer
-  libs=$CORE
-  [ "$name" = aio_serve ] && libs="$(lib loopcheck_aio_adapter) $CORE $ADAPTER"
   echo "== $bin"
   # shellcheck disable=SC2086
   $CXX $CXXFLAGS $EXTRA -std=c++20 $INCLUDES -c "fuzz/$bin.cpp" -o "$WORK/$bin.o"
   # shellcheck disable=SC2086
-  $CXX $CXXFLAGS $EXTRA "$WORK/$bin.o" $libs $LIB_FUZZING_ENGINE -o "$OUT/$bin"
+  $CXX $CXXFLAGS $EXTRA "$WORK/$bin.o" $LIBS $LIB_FUZZING_ENGINE -o "$OUT/$bin"
   [ -f "fuzz/$name.dict" ] && cp "fuzz/$name.dict" "$OUT/$bin.dict"
   printf '[libfuzzer]\nmax_len = 8192\ntimeout = 10\n' > "$OUT/$bin.options"
   # shellcheck disable=SC2086
