@@ -149,7 +149,8 @@ TEST(Checker, MalformedEventsNeverMatchAndNeverCrash) {
 // Nested unordered groups of items that match any event: check.py's search (and this
 // checker before it bounded its work) tries every subset of every group at every place,
 // about (2^16 * 16)^2 steps for 16 groups of 16; a 12 x 12 nesting took 1.6 s a check,
-// 16 x 16 minutes. Found while fuzzing the checker (fuzz/check_trace).
+// 16 x 16 minutes. Found with hand-made adversarial inputs while writing fuzz/check_trace
+// (kept in fuzz/corpus/check_trace/slow-*).
 std::string nested_unordered(int outer, int inner) {
   std::string groups;
   for (int g = 0; g < outer; ++g) {

@@ -92,10 +92,10 @@ TEST(Reports, DerivedReports) {
   EXPECT_LT(html.find("<th title=\"sim 9\">sim</th>"), html.find("<th title=\"uvloop 9\">uvloop</th>"));
 }
 
-// Found fuzzing harness_files and protocol_answer: a report file (or an adapter's answer)
-// nested a million levels deep parsed fine and then overflowed the stack when copied; a
-// "run" line without `harness`, or with wrongly typed fields, made the reports read past a
-// missing key or throw.
+// Found writing fuzz/harness_files and fuzz/protocol_answer: a report file (or an adapter's
+// answer) nested a million levels deep (a hand-made input) parsed fine and then overflowed
+// the stack when copied; a "run" line without `harness` (the target's first run), or with
+// wrongly typed fields, made the reports read past a missing key or throw.
 TEST(Reports, HostileReportFilesAreRefusedOrRead) {
   test::TempDir dir;
   const std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
