@@ -194,6 +194,25 @@ std::string py_dumps(const Json& v, bool sort_keys) {
   }
 }
 
+bool json_nested_deeper_than(const std::string& text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 nlohmann::json to_plain(const Json& value) { return nlohmann::json::parse(value.dump()); }
 Json from_plain(const nlohmann::json& value) { return Json::parse(value.dump()); }
 

@@ -109,6 +109,11 @@ class ProcessSession : public Session {
         kill();
         return Outcome{Outcome::kBadAnswer, Json(), "answer line too long"};
     }
+    if (json_nested_deeper_than(line)) {
+      kill();
+      return Outcome{Outcome::kBadAnswer, Json(),
+                     "answer nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (the adapter was restarted)"};
+    }
     try {
       return Outcome{Outcome::kAnswer, Json::parse(line), {}};
     } catch (const std::exception& e) {

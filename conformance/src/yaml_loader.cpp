@@ -4,6 +4,7 @@
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -173,9 +174,51 @@ std::string where(const std::string& filename, Mark m) {
   return filename + ":" + std::to_string(m.line) + ":" + std::to_string(m.column);
 }
 
+// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong
+// forms, no surrogates, nothing above U+10FFFF), or npos. yaml-cpp passes such bytes
+// through, and a scenario holding them could not be sent to an adapter as JSON.
+size_t invalid_utf8_at(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) n = 1;
+    else if (c >= 0xE0 && c <= 0xEF) n = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4) n = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else return i;
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return i;
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return i;
+    }
+    i += n + 1;
+  }
+  return std::string::npos;
+}
+
+Mark mark_of_offset(const std::string& text, size_t offset) {
+  Mark m;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') m.line += 1, m.column = 1;
+    else m.column += 1;
+  }
+  return m;
+}
+
 }  // namespace
 
 LoadedYaml load_yaml_text(const std::string& text, const std::string& filename) {
+  if (size_t bad = invalid_utf8_at(text); bad != std::string::npos) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
+    throw LoadError(where(filename, mark_of_offset(text, bad)) + ": the file is not UTF-8 text (byte " + byte +
+                    " at offset " + std::to_string(bad) + ")");
+  }
   Recorder rec;
   try {
     std::istringstream in(text);

@@ -4,7 +4,8 @@
 // wrongseq, badtrace, refuse (op error), invalid, stalled, unsupported, skipped, record
 // (one record event "a"), record_mismatch (same), fingerprint (a fixed fingerprint), diverge
 // (a fingerprint and trace_world line made of the process id: two processes never agree),
-// anything else: done with an empty trace.
+// deep (an answer nested a million levels deep, which would overflow the stack of a harness
+// that copied it), anything else: done with an empty trace.
 //   --no-start    exit at once          --bad-ready   a ready answer missing fields
 #include <unistd.h>
 
@@ -65,6 +66,11 @@ int main(int argc, char** argv) {
         for (;;) ::pause();
       } else if (mode == "garbage") {
         std::cout << "this is not json\n" << std::flush;
+        continue;
+      } else if (mode == "deep") {
+        const std::string open(1000000, '['), close(1000000, ']');
+        std::cout << R"({"op": "result", "seq": )" << seq.dump() << R"(, "status": "done", "final": null, )"
+                  << R"("trace": [{"kind": "record", "t": 0, "name": )" << open << close << "}]}\n" << std::flush;
         continue;
       } else if (mode == "wrongseq") {
         result["seq"] = "not-" + seq.dump();

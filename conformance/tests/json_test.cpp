@@ -51,5 +51,13 @@ TEST(PyText, PathsPrintAsPointers) {
   EXPECT_EQ(path_str({"program", "3", "call_later", "delay"}), "/program/3/call_later/delay");
 }
 
+TEST(Json, NestingDepthOfTextCountsBracketsOutsideStrings) {
+  EXPECT_FALSE(json_nested_deeper_than("[[1]]", 2));
+  EXPECT_TRUE(json_nested_deeper_than("[{\"a\": [1]}]", 2));
+  EXPECT_FALSE(json_nested_deeper_than(R"(["[[[[", {"k": "\"[[["}])", 2));  // in strings, escaped quote
+  EXPECT_TRUE(json_nested_deeper_than(std::string(kMaxJsonDepth + 1, '[')));
+  EXPECT_FALSE(json_nested_deeper_than(std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']')));
+}
+
 }  // namespace
 }  // namespace loopcheck

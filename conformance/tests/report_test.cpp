@@ -92,6 +92,36 @@ TEST(Reports, DerivedReports) {
   EXPECT_LT(html.find("<th title=\"sim 9\">sim</th>"), html.find("<th title=\"uvloop 9\">uvloop</th>"));
 }
 
+// Found writing fuzz/harness_files and fuzz/protocol_answer: a report file (or an adapter's
+// answer) nested a million levels deep (a hand-made input) parsed fine and then overflowed
+// the stack when copied; a "run" line without `harness` (the target's first run), or with
+// wrongly typed fields, made the reports read past a missing key or throw.
+TEST(Reports, HostileReportFilesAreRefusedOrRead) {
+  test::TempDir dir;
+  const std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  const std::string file = dir.write("runs/deep.jsonl", R"({"type": "run", "adapter": "x"})" "\n"
+                                     R"({"type": "result", "scenario": "a/b", "trace": )" + deep + "}\n");
+  try {
+    read_jsonl(file);
+    ADD_FAILURE() << "a million levels were read";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), file + ":2: JSON nested deeper than 100 levels");
+  }
+  const std::string odd = dir.write("odd.jsonl", R"({"type": "run", "adapter": 7, "implementation": {"name": 1}, "time": [], "seed": "s"})" "\n"
+                                    R"({"type": "result", "scenario": "a/b", "status": "FAIL", "repeat": "x", "trace": 5})" "\n"
+                                    R"({"type": "summary", "wall_seconds": "long", "errors": [1, "e"], "counts": 3})" "\n");
+  RunRecord run = read_jsonl(odd);
+  EXPECT_FALSE(run.meta.contains("adapter"));
+  EXPECT_TRUE(run.meta["harness"].is_object());
+  EXPECT_EQ(run.results.at(0).repeat, 0);
+  EXPECT_EQ(run.results.at(0).trace, Json::array());
+  EXPECT_EQ(run.summary["errors"], Json::array({"e"}));
+  const std::vector<RunRecord> runs = {run};
+  EXPECT_NE(markdown_summary(runs).find("`a/b`"), std::string::npos);
+  EXPECT_NE(junit_xml(runs).find("a/b"), std::string::npos);
+  EXPECT_NE(html_report(runs, Json()).find("a/b"), std::string::npos);
+}
+
 TEST(Reports, ShardsOfOneRunAreOneColumn) {
   test::TempDir dir;
   std::filesystem::create_directories(dir.path + "/runs");

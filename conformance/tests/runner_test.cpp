@@ -32,6 +32,7 @@ std::map<std::string, std::string> statuses(const RunOutput& out) {
 
 const std::map<std::string, std::string> kExpected = {
     {"fake/badtrace", "ERROR"}, {"fake/broken", "ERROR"},     {"fake/crash", "CRASH"},
+    {"fake/deep", "ERROR"},
     {"fake/exit", "CRASH"},     {"fake/garbage", "ERROR"},    {"fake/hang", "TIMEOUT"},
     {"fake/invalid", "ERROR"},  {"fake/needs_debug", "SKIP"}, {"fake/pass", "PASS"},
     {"fake/record", "PASS"},    {"fake/record_mismatch", "FAIL"}, {"fake/refuse", "ERROR"},

@@ -67,7 +67,7 @@ TEST(ProcessSession, SilenceIsATimeoutAndTheAdapterIsKilled) {
 }
 
 TEST(ProcessSession, OutOfStepAnswersAreErrors) {
-  for (const char* mode : {"garbage", "wrongseq", "badtrace"}) {
+  for (const char* mode : {"garbage", "wrongseq", "badtrace", "deep"}) {
     SCOPED_TRACE(mode);
     auto s = fake();
     s->start();

@@ -89,5 +89,18 @@ TEST(YamlLoader, UnreadableFileNamesIt) {
   }
 }
 
+// Found by fuzz/scenario_yaml: yaml-cpp passes bytes that are not UTF-8 through, and a
+// scenario holding them loaded, validated, and then could not be sent to an adapter (its
+// JSON does not serialise). The loader now rejects them with their position.
+TEST(YamlLoader, TextThatIsNotUtf8IsRejectedWithItsPosition) {
+  EXPECT_EQ(error_of("id: a\ntitle: \"b\xff\"\n"), "t.yaml:2:10: the file is not UTF-8 text (byte 0xFF at offset 15)");
+  EXPECT_EQ(error_of("a: \xc3"), "t.yaml:1:4: the file is not UTF-8 text (byte 0xC3 at offset 3)");
+  EXPECT_EQ(error_of("a: \xc0\xaf"), "t.yaml:1:4: the file is not UTF-8 text (byte 0xC0 at offset 3)");  // overlong
+  EXPECT_EQ(error_of("a: \xed\xa0\x80"), "t.yaml:1:4: the file is not UTF-8 text (byte 0xED at offset 3)");  // surrogate
+  EXPECT_EQ(error_of("a: \xf4\x90\x80\x80"), "t.yaml:1:4: the file is not UTF-8 text (byte 0xF4 at offset 3)");
+  EXPECT_EQ(load("a: \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"")["a"], "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+  EXPECT_EQ(load("\xef\xbb\xbf" "a: 1")["a"], 1);  // a UTF-8 byte order mark is fine
+}
+
 }  // namespace
 }  // namespace loopcheck

@@ -6,6 +6,9 @@
 // - every way of splitting the trace is explored (memoized on item and position), so the
 //   verdict does not depend on the order alternatives are tried.
 // On failure it names the furthest event it could not match and the items expected there.
+// Unlike check.py it bounds its work: nested unordered groups can need a number of steps
+// exponential in their sizes, and past a fixed budget (about two million steps, well under
+// a second) the check fails with a problem saying the expectation is too complex.
 #pragma once
 
 #include <string>

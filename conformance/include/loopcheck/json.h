@@ -40,6 +40,14 @@ inline bool is_scalar(const Json& v) {
   return v.is_null() || v.is_boolean() || v.is_number() || v.is_string();
 }
 
+// JSON text nested deeper than this (arrays and objects) is refused where it comes from
+// outside (adapter answers, report files): nlohmann's copy and dump recurse, so a deep
+// enough value read from a line would overflow the stack of whatever copies it.
+inline constexpr int kMaxJsonDepth = 100;
+// True if `text`, read as JSON, nests arrays and objects deeper than `limit` (brackets
+// inside strings do not count). Linear, and never parses.
+bool json_nested_deeper_than(const std::string& text, int limit = kMaxJsonDepth);
+
 // Converts between ordered and plain nlohmann::json (in-process adapters take the latter).
 nlohmann::json to_plain(const Json& value);
 Json from_plain(const nlohmann::json& value);

@@ -5,7 +5,7 @@
 // scalars are resolved as PyYAML's SafeLoader does (so both loaders read a file to the same
 // value), and the loader rejects, with file:line:column: anchors and aliases, tags, merge
 // keys, duplicate keys, non-scalar keys, YAML 1.1 booleans (yes/no/on/off) and
-// timestamps, an empty file, and more than one document.
+// timestamps, an empty file, more than one document, and text that is not UTF-8.
 #pragma once
 
 #include <map>
