@@ -3,7 +3,8 @@
 # $OUT/<name>_fuzzer with the compiler, flags and fuzzing engine the environment gives
 # ($CC, $CXX, $CFLAGS, $CXXFLAGS, $LIB_FUZZING_ENGINE), and puts beside each its seed corpus
 # (<name>_fuzzer_seed_corpus.zip), dictionary (.dict) and options (.options).
-# The libraries under test (loopcheck_core, the aio adapter, aio, aio::sim) are built with
+# The libraries under test (loopcheck_core, the aio adapter, aio, aio::sim, the generator and
+# the reference model) are built with
 # CMake using the same flags, so they carry the sanitizer and coverage instrumentation.
 # Needs: cmake >= 3.25, ninja or make, yaml-cpp and nlohmann-json headers
 # (Debian: libyaml-cpp-dev nlohmann-json3-dev), python3 (for the zip files).
@@ -28,18 +29,22 @@ cmake -S "$ROOT" -B "$BUILD" -G "$generator" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_C_FLAGS="$CFLAGS $EXTRA" -DCMAKE_CXX_FLAGS="$CXXFLAGS $EXTRA" \
   -DCMAKE_C_FLAGS_RELEASE="" -DCMAKE_CXX_FLAGS_RELEASE="" \
   -DAIO_BUILD_TESTS=OFF -DAIO_BUILD_BENCH=OFF -DAIO_HEADER_CHECK=OFF
-cmake --build "$BUILD" -j "$(nproc)" --target loopcheck_core loopcheck_aio_adapter aio_sim aio_default
+cmake --build "$BUILD" -j "$(nproc)" --target loopcheck_generate loopcheck_core loopcheck_model \
+  loopcheck_aio_adapter aio_sim aio_default
 
-# loopcheck_core refers to the in-process adapters (aio_bridge.cpp), so every target links
-# the whole chain; a static link takes only the archive members it needs.
+# loopcheck_core refers to the in-process adapters (aio_bridge.cpp, model_bridge.cpp), so every
+# target links the whole chain, users before what they use; a static link takes only the
+# archive members it needs.
 LIBS=""
-for l in loopcheck_core loopcheck_aio_adapter aio_sim aio_default aio_real aio_core; do
+for l in loopcheck_generate loopcheck_core loopcheck_model loopcheck_aio_adapter loopcheck_lang \
+         aio_sim aio_default aio_real aio_core; do
   a=$(find "$BUILD" -name "lib$l.a" | head -n 1)
   [ -n "$a" ] || { echo "fuzz/build.sh: lib$l.a was not built" >&2; exit 1; }
   LIBS="$LIBS $a"
 done
 LIBS="$LIBS -lyaml-cpp -pthread"
 INCLUDES="-I$ROOT/fuzz -I$ROOT/conformance/include -I$ROOT/conformance/adapters/aio/include"
+INCLUDES="$INCLUDES -I$ROOT/conformance/generate/include -I$ROOT/conformance/model/include"
 
 grep '^[a-z]' fuzz/targets.txt | while read -r name seeds; do
   bin=${name}_fuzzer

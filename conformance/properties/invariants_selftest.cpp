@@ -2,7 +2,7 @@
 // holds, and on the same trace broken the way its rule forbids.
 #include <gtest/gtest.h>
 
-#include "invariants.h"
+#include "loopcheck/generate/invariants.h"
 
 namespace loopcheck::props {
 namespace {

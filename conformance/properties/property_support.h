@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "invariants.h"
+#include "loopcheck/generate/invariants.h"
 #include "loopcheck/generate/generate.h"
 #include "loopcheck/json.h"
 

@@ -1,4 +1,4 @@
-#include "invariants.h"
+#include "loopcheck/generate/invariants.h"
 
 #include <map>
 #include <optional>
