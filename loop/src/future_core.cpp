@@ -45,40 +45,6 @@ void DoneCallbacks::clear() noexcept {
   size_ = 0;
 }
 
-// ---- allocation ----
-
-// Size classes: 128, 192, 256, 320, 384, 512 bytes (a TaskState is about 300 bytes, a plain
-// future of a small result 128, a trivial coroutine frame under 128).
-void* pool_allocate(std::size_t size) {
-  if (size <= 128) return BlockPool<128>::allocate();
-  if (size <= 192) return BlockPool<192>::allocate();
-  if (size <= 256) return BlockPool<256>::allocate();
-  if (size <= 320) return BlockPool<320>::allocate();
-  if (size <= 384) return BlockPool<384>::allocate();
-  if (size <= 512) return BlockPool<512>::allocate();
-  return ::operator new(size);
-}
-
-void pool_deallocate(void* p, std::size_t size) noexcept {
-  if (size <= 128)
-    BlockPool<128>::deallocate(p);
-  else if (size <= 192)
-    BlockPool<192>::deallocate(p);
-  else if (size <= 256)
-    BlockPool<256>::deallocate(p);
-  else if (size <= 320)
-    BlockPool<320>::deallocate(p);
-  else if (size <= 384)
-    BlockPool<384>::deallocate(p);
-  else if (size <= 512)
-    BlockPool<512>::deallocate(p);
-  else
-    ::operator delete(p);
-}
-
-void* FutureCore::operator new(std::size_t size) { return pool_allocate(size); }
-void FutureCore::operator delete(void* p, std::size_t size) noexcept { pool_deallocate(p, size); }
-
 // ---- states ----
 
 FutureCore::~FutureCore() = default;

@@ -49,7 +49,7 @@ struct StepCall {
 
 }  // namespace
 
-bool TaskCore::queue_own_handle(std::exception_ptr& exc, FutureCore* wakeup_from) {
+bool TaskCore::queue_own_handle(std::exception_ptr& exc, FutureCore* wakeup_from, CoreRef* self) {
   HandleState& h = step_handle_.h;
   if (h.refs != 0) return false;  // still referenced (a Handle from current_handle())
   // Built in place, field by field: moving a just-built StepCall in as a whole makes the CPU
@@ -62,7 +62,10 @@ bool TaskCore::queue_own_handle(std::exception_ptr& exc, FutureCore* wakeup_from
   h.cancelled.store(false, std::memory_order_relaxed);
   h.running = false;
   h.debug = loop->get_debug();
-  add_ref();  // held while the handle is referenced
+  if (self)
+    self->detach();  // the caller's reference to this task is now the handle's
+  else
+    add_ref();  // held while the handle is referenced
   h.refs = 1;
   loop->push_internal(&h);
   return true;
@@ -70,14 +73,14 @@ bool TaskCore::queue_own_handle(std::exception_ptr& exc, FutureCore* wakeup_from
 
 void TaskCore::schedule_step(std::exception_ptr exc) {
   loop->check_schedulable();
-  if (!queue_own_handle(exc, nullptr))
+  if (!queue_own_handle(exc, nullptr, nullptr))
     loop->call_soon_internal(TaskStep{CoreRef(this), std::move(exc)});
 }
 
 void TaskCore::schedule_wakeup(FutureCore& future, CoreRef self) {
   loop->check_schedulable();
   std::exception_ptr none;
-  if (!queue_own_handle(none, &future))
+  if (!queue_own_handle(none, &future, &self))
     loop->call_soon_internal(TaskWakeup{std::move(self)}, FutureArg{CoreRef(&future)});
 }
 

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "aio/detail/pool_alloc.h"
 #include "aio/location.h"
 
 namespace aio {
@@ -202,8 +203,8 @@ class FutureCore {
   }
 
   // Futures and tasks come from size-class pools (block_pool.h's), not the general heap.
-  static void* operator new(std::size_t size);
-  static void operator delete(void* p, std::size_t size) noexcept;
+  static void* operator new(std::size_t size) { return pool_allocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { pool_deallocate(p, size); }
 
  protected:
   std::unique_ptr<std::string> cancel_message_;

@@ -73,8 +73,9 @@ class TaskCore : public FutureCore {
  private:
   void schedule_step(std::exception_ptr exc);
   // Queues the task's own step handle (see TaskStepHandle) for a step throwing `exc` in, or
-  // for the wakeup from `wakeup_from`; false if it is in use (then `exc` is left alone).
-  bool queue_own_handle(std::exception_ptr& exc, FutureCore* wakeup_from);
+  // for the wakeup from `wakeup_from`; false if it is in use (then `exc` and `self` are left
+  // alone). `self`, if given, is a reference to this task that the handle takes over.
+  bool queue_own_handle(std::exception_ptr& exc, FutureCore* wakeup_from, CoreRef* self);
   void run_coroutine(std::exception_ptr exc);
   void after_return();
   void after_yield();
