@@ -201,6 +201,26 @@ size_t invalid_utf8_at(const std::string& s) {
   return std::string::npos;
 }
 
+// The offset of the first character outside YAML 1.2's printable set (c-printable: tab, LF,
+// CR, U+0020..U+007E, U+0085, U+00A0 and above except U+FFFE and U+FFFF), or npos; the code
+// point goes to `cp`. `s` is well-formed UTF-8. yaml-cpp does not reject them, and a NUL in a
+// scalar came out as a different, invalid byte sequence (found by the scenario_yaml fuzzer).
+size_t unprintable_at(const std::string& s, unsigned& cp) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return cp = c, i;
+    } else if (c == 0xC2 && i + 1 < s.size()) {
+      const auto b = static_cast<unsigned char>(s[i + 1]);
+      if (b < 0xA0 && b != 0x85) return cp = b, i;  // C1 controls U+0080..U+009F
+    } else if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBF) {
+      const auto b = static_cast<unsigned char>(s[i + 2]);
+      if (b == 0xBE || b == 0xBF) return cp = 0xFFC0u | (b & 0x3Fu), i;  // U+FFFE, U+FFFF
+    }
+  }
+  return std::string::npos;
+}
+
 Mark mark_of_offset(const std::string& text, size_t offset) {
   Mark m;
   for (size_t i = 0; i < offset; ++i) {
@@ -218,6 +238,14 @@ LoadedYaml load_yaml_text(const std::string& text, const std::string& filename) 
     std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
     throw LoadError(where(filename, mark_of_offset(text, bad)) + ": the file is not UTF-8 text (byte " + byte +
                     " at offset " + std::to_string(bad) + ")");
+  }
+  unsigned cp = 0;
+  if (size_t bad = unprintable_at(text, cp); bad != std::string::npos) {
+    char code[16];
+    std::snprintf(code, sizeof code, "U+%04X", cp);
+    throw LoadError(where(filename, mark_of_offset(text, bad)) + ": the file holds " + code +
+                    ", a control character YAML does not allow (write it as an escape in a "
+                    "double-quoted string)");
   }
   Recorder rec;
   try {

@@ -102,5 +102,22 @@ TEST(YamlLoader, TextThatIsNotUtf8IsRejectedWithItsPosition) {
   EXPECT_EQ(load("\xef\xbb\xbf" "a: 1")["a"], 1);  // a UTF-8 byte order mark is fine
 }
 
+// Found by fuzz/scenario_yaml (10-minute campaign): a NUL and a control character in a plain
+// scalar loaded, validated, and came out as a byte sequence that is not UTF-8, so the scenario
+// could not be sent to an adapter. YAML allows only printable characters in a file
+// (c-printable); escapes in double-quoted strings still give any character.
+TEST(YamlLoader, ControlCharactersAreRejectedWithTheirPosition) {
+  const std::string tail = ", a control character YAML does not allow (write it as an escape in a "
+                           "double-quoted string)";
+  EXPECT_EQ(error_of(std::string("id: a\ntitle: remo\x10\0_x\n", 22)), "t.yaml:2:12: the file holds U+0010" + tail);
+  EXPECT_EQ(error_of(std::string("a: b\0", 5)), "t.yaml:1:5: the file holds U+0000" + tail);
+  EXPECT_EQ(error_of("a: \x7f"), "t.yaml:1:4: the file holds U+007F" + tail);
+  EXPECT_EQ(error_of("a: \xc2\x9b"), "t.yaml:1:4: the file holds U+009B" + tail);  // a C1 control
+  EXPECT_EQ(error_of("a: \xef\xbf\xbf"), "t.yaml:1:4: the file holds U+FFFF" + tail);
+  EXPECT_EQ(load("a: \"x\\ty\\x10\\0\"\r\n")["a"], std::string("x\ty\x10\0", 5));  // escapes are fine
+  EXPECT_EQ(load("a: \"\xc2\x85\xc2\xa0\"")["a"], "\xc2\x85\xc2\xa0");  // NEL and NBSP are printable
+  EXPECT_EQ(load("a: \"tab\tok\"\r\nb: 1\r\n")["b"], 1);  // tab, CR and LF are printable
+}
+
 }  // namespace
 }  // namespace loopcheck
