@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <regex>
@@ -51,13 +52,19 @@ std::string without(std::string s, char c) {
   return s;
 }
 
+// Like std::stod, but a magnitude beyond double's range is infinity (as Python's float("1e999"))
+// rather than an exception (found by fuzz/scenario_yaml: an integer of 300 nines).
+double to_double(const std::string& s) {
+  return std::strtod(s.c_str(), nullptr);
+}
+
 // Sexagesimal "1:20:30" -> digits in base 60, as PyYAML.
 double sexagesimal(const std::string& s) {
   double value = 0;
   size_t start = 0;
   for (;;) {
     auto colon = s.find(':', start);
-    value = value * 60 + std::stod(s.substr(start, colon - start));
+    value = value * 60 + to_double(s.substr(start, colon - start));
     if (colon == std::string::npos) return value;
     start = colon + 1;
   }
@@ -78,7 +85,7 @@ Json make_int(const std::string& raw) {
     if (v.find(':') != std::string::npos) return static_cast<long long>(sign * sexagesimal(v));
     return sign * std::stoll(v);
   } catch (const std::out_of_range&) {  // beyond 64 bits: keep the magnitude as a float
-    return sign * std::stod(v);
+    return sign * to_double(v);
   }
 }
 
@@ -93,7 +100,7 @@ Json make_float(const std::string& raw) {
   if (v == ".inf") return sign * std::numeric_limits<double>::infinity();
   if (v == ".nan") return std::numeric_limits<double>::quiet_NaN();
   if (v.find(':') != std::string::npos) return sign * sexagesimal(v);
-  return sign * std::stod(v);
+  return sign * to_double(v);
 }
 
 }  // namespace
