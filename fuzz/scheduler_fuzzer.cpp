@@ -32,17 +32,8 @@ using loopcheck::Json;
 namespace gen = loopcheck::gen;
 
 gen::GenOptions options_for(bool probes) {
-  gen::GenOptions o;
+  gen::GenOptions o = probes ? gen::probe_options() : gen::GenOptions{};
   o.ties = true;  // both sides break ties the same way (scheduling order)
-  if (probes) {
-    // As the property tests' probed scenarios: callbacks and timers only.
-    o.probes = true;
-    o.tasks = false;
-    o.futures = false;
-    o.base_exceptions = false;
-    o.close = false;
-    o.max_steps = 8;
-  }
   return o;
 }
 

@@ -11,17 +11,7 @@
 
 namespace loopcheck::props {
 
-gen::GenOptions probe_options() {
-  gen::GenOptions o;
-  o.probes = true;
-  o.tasks = false;
-  o.futures = false;
-  o.base_exceptions = false;
-  o.close = false;
-  o.ties = false;
-  o.max_steps = 8;
-  return o;
-}
+gen::GenOptions probe_options() { return gen::probe_options(); }
 
 Json run_on_sim(const Json& scenario, std::uint64_t seed) {
   aio_adapter::AdapterOptions o;

@@ -152,6 +152,18 @@ Json generate_scenario(Choices& choices, const GenOptions& options) {
   return g.scenario();
 }
 
+GenOptions probe_options() {
+  GenOptions o;
+  o.probes = true;
+  o.tasks = false;
+  o.futures = false;
+  o.base_exceptions = false;
+  o.close = false;
+  o.ties = false;
+  o.max_steps = 8;
+  return o;
+}
+
 Json describe_options(const GenOptions& o) {
   return {{"tasks", o.tasks}, {"futures", o.futures}, {"base_exceptions", o.base_exceptions}, {"ties", o.ties},
           {"probes", o.probes}, {"close", o.close}, {"max_steps", o.max_steps}, {"max_do", o.max_do},

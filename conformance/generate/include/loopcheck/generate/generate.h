@@ -69,6 +69,10 @@ struct GenOptions {
 // A valid scenario; `expect` is {trace: []}.
 Json generate_scenario(Choices& choices, const GenOptions& options);
 
+// The probed programs of the property tests and the scheduler fuzz target: callbacks and
+// timers only, with `observe: iterations` probes, 8 top-level steps, no equal-time timers.
+GenOptions probe_options();
+
 // The options' settings as a JSON object (for notes and reports).
 Json describe_options(const GenOptions& options);
 
