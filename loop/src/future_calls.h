@@ -58,7 +58,7 @@ inline void schedule_on(EventLoop& loop, FutureCore& future, DoneCallbacks& list
   for (std::size_t i = 0; i < n; ++i) {
     DoneCallback cb = std::exchange(list[i], DoneCallback{});
     if (cb.task)
-      cb.task->schedule_wakeup(future, CoreRef::adopt(cb.task));
+      cb.task->schedule_wakeup(future, cb.task);
     else
       loop.call_soon_internal(RunBox(cb.box), FutureArg{CoreRef(&future)});
   }

@@ -47,8 +47,6 @@ void DoneCallbacks::clear() noexcept {
 
 // ---- states ----
 
-FutureCore::~FutureCore() = default;
-
 bool FutureCore::cancel(std::optional<std::string> msg) {
   log_traceback = false;
   if (status != FutureStatus::pending) return false;
@@ -83,11 +81,6 @@ void FutureCore::raise_not_settable(const char* operation) const {
   throw InvalidStateError("invalid state");
 }
 
-void FutureCore::finish_with_result() {
-  status = FutureStatus::finished;
-  schedule_callbacks();
-}
-
 void FutureCore::set_exception(std::exception_ptr exc) {
   if (status != FutureStatus::pending) throw InvalidStateError("invalid state");
   if (!exc) throw TypeError("invalid exception object");
@@ -111,6 +104,13 @@ std::size_t FutureCore::remove_callbacks(const std::type_info& type, const void*
 }
 
 void FutureCore::schedule_all() {
+  if (callbacks.size() == 1 && callbacks[0].task) [[likely]] {
+    // The common case: one task awaits this future.
+    TaskCore* task = std::exchange(callbacks[0], DoneCallback{}).task;
+    callbacks.forget_taken();
+    task->schedule_wakeup(*this, task);  // takes the entry's reference, even if it throws
+    return;
+  }
   try {
     schedule_on(*loop, *this, callbacks);  // takes each entry out, then forgets them
   } catch (...) {
@@ -183,14 +183,17 @@ void FutureCore::report(const ExceptionContext& context) const noexcept {
   }
 }
 
-void FutureCore::last_release() noexcept {
-  if (log_traceback) [[unlikely]] {
-    try {
-      ExceptionContext context;
-      if (unretrieved_report(context)) report(context);
-    } catch (...) {
-    }
+void FutureCore::report_unretrieved() const noexcept {
+  try {
+    ExceptionContext context;
+    if (unretrieved_report(context)) report(context);
+  } catch (...) {
   }
+}
+
+void FutureCore::last_release() noexcept {
+  if (log_traceback) [[unlikely]]
+    report_unretrieved();
   delete this;
 }
 

@@ -32,94 +32,50 @@ bool is_base_exception(const std::exception_ptr& error) noexcept {
 
 namespace {
 
-// What a task's own handle runs: a step, or the wakeup from the future it awaited.
+// What a task's own handle runs: a step, or the wakeup from the future it awaits. Trivially
+// destructible: what the step throws in waits in the task (own_exc_), and the awaited future
+// is the task's fut_waiter_, which holds it until the step is over.
 struct StepCall {
   TaskCore* task;  // the handle holds the reference
-  std::exception_ptr exc;
-  CoreRef wakeup_from;
-  void operator()() {
-    if (wakeup_from)
-      task->wakeup(*wakeup_from.get());
-    else
-      task->step(std::exchange(exc, nullptr));
-  }
-  const char* name() const noexcept { return wakeup_from ? "Task.task_wakeup" : "Task.task_step"; }
+  bool wakeup;
+  void operator()() { task->run_own_handle(wakeup); }
+  const char* name() const noexcept { return wakeup ? "Task.task_wakeup" : "Task.task_step"; }
   std::string handle_repr() const { return task->repr(); }
 };
 
+// What __wakeup throws into the step for a future that is done but has no result.
+std::exception_ptr wakeup_exception(FutureCore& future) {
+  if (future.cancelled()) return future.make_cancelled_error();  // CAN-24: its message
+  future.log_traceback = false;  // future.result() retrieved it
+  return future.error;
+}
+
 }  // namespace
 
-bool TaskCore::queue_own_handle(std::exception_ptr& exc, FutureCore* wakeup_from, CoreRef* self) {
+[[gnu::always_inline]] inline bool TaskCore::queue_own_handle(std::exception_ptr& exc, bool wakeup,
+                                                              TaskCore* self) {
   HandleState& h = step_handle_.h;
-  if (h.refs != 0) return false;  // still referenced (a Handle from current_handle())
-  // Built in place, field by field: moving a just-built StepCall in as a whole makes the CPU
-  // load 16 bytes it stored as two 8-byte halves, which stalls store forwarding.
+  if (h.refs != 0) [[unlikely]]
+    return false;  // still referenced (a Handle from current_handle())
   using B = Bound<StepCall>;
-  static_assert(kFitsInline<B, sizeof(step_handle_.callback)>);
-  ::new (static_cast<void*>(h.storage())) B{StepCall{this, std::move(exc), CoreRef(wakeup_from)}, {}};
+  static_assert(kFitsInline<B, sizeof(step_handle_.callback)> && std::is_trivially_destructible_v<B>);
+  ::new (static_cast<void*>(h.storage())) B{StepCall{this, wakeup}, {}};
+  if (!wakeup)
+    own_exc_ = std::move(exc);
+  else if (own_exc_) [[unlikely]]
+    own_exc_ = nullptr;  // left by a handle that was dropped without running
   h.ops = &InlineOps<B>::ops;
   h.has_callback = true;
   h.cancelled.store(false, std::memory_order_relaxed);
   h.running = false;
   h.debug = loop->get_debug();
-  if (self)
-    self->detach();  // the caller's reference to this task is now the handle's
-  else
-    add_ref();  // held while the handle is referenced
+  if (!self) add_ref();  // held while the handle is referenced (else the caller's is)
   h.refs = 1;
   loop->push_internal(&h);
   return true;
 }
 
-void TaskCore::schedule_step(std::exception_ptr exc) {
-  loop->check_schedulable();
-  if (!queue_own_handle(exc, nullptr, nullptr))
-    loop->call_soon_internal(TaskStep{CoreRef(this), std::move(exc)});
-}
-
-void TaskCore::schedule_wakeup(FutureCore& future, CoreRef self) {
-  loop->check_schedulable();
-  std::exception_ptr none;
-  if (!queue_own_handle(none, &future, &self))
-    loop->call_soon_internal(TaskWakeup{std::move(self)}, FutureArg{CoreRef(&future)});
-}
-
-void TaskCore::wakeup(FutureCore& future) {
-  std::exception_ptr exc;
-  if (future.cancelled()) {
-    exc = future.make_cancelled_error();  // CAN-24: the awaited future's message
-  } else if (future.error) {
-    future.log_traceback = false;  // future.result() retrieved it
-    exc = future.error;
-  }
-  step(std::move(exc));
-}
-
-void TaskCore::step(std::exception_ptr exc) {
-  if (done())
-    throw InvalidStateError("_step(): already done: " + repr() + ", " + exception_repr(exc));
-  if (must_cancel_) {
-    if (!is_cancelled_error(exc)) exc = make_cancelled_error();
-    must_cancel_ = false;
-  }
-  if (fut_waiter_) std::exchange(fut_waiter_, nullptr)->release();
-  if (!top_) return;  // the frame was dropped (the loop closed): nothing can run
-  // (The handle running this step holds a reference to the task.)
-  loop->enter_task(this);
-  struct Leave {
-    TaskCore* task;
-    ~Leave() {
-      if (task->loop) task->loop->leave_task(task);
-    }
-  } leave{this};
-  run_coroutine(std::move(exc));
-  if (top_.done())
-    after_return();
-  else
-    after_yield();
-}
-
-void TaskCore::run_coroutine(std::exception_ptr exc) {
+[[gnu::always_inline]] inline void TaskCore::run_coroutine(std::exception_ptr& exc) {
   ContextData& context = explicit_context_ ? explicit_context_->data() : own_context_;
   EnteredContext entered(context);
   TaskCore* previous = std::exchange(tls_current_task, this);
@@ -128,6 +84,88 @@ void TaskCore::run_coroutine(std::exception_ptr exc) {
   std::exchange(resume_point, {}).resume();
   tls_throw_in = nullptr;
   tls_current_task = previous;
+}
+
+// The coroutine awaited something not done: wait for it (FUT-06, FUT-11).
+[[gnu::always_inline]] inline void TaskCore::after_yield() {
+  FutureCore* result = std::exchange(yielded, nullptr);
+  if (!has_yielded || result == nullptr || result->loop != loop || result == this) [[unlikely]] {
+    after_odd_yield(result);
+    return;
+  }
+  CoreRef awaited = CoreRef::adopt(result);
+  add_ref();
+  result->add_callback(DoneCallback{nullptr, this});
+  fut_waiter_ = awaited.detach();
+  if (must_cancel_ && fut_waiter_->cancel(cancel_message())) must_cancel_ = false;  // CAN-17
+}
+
+[[gnu::always_inline]] inline void TaskCore::step_now(std::exception_ptr& exc) {
+  if (done()) [[unlikely]]
+    raise_already_done(exc);
+  if (must_cancel_) [[unlikely]] {
+    if (!is_cancelled_error(exc)) exc = make_cancelled_error();
+    must_cancel_ = false;
+  }
+  // _fut_waiter = None; the reference goes when the step is over (the wakeup's handle held the
+  // future until then in CPython).
+  const CoreRef waited = CoreRef::adopt(std::exchange(fut_waiter_, nullptr));
+  if (!top_) [[unlikely]]
+    return;  // the frame was dropped (the loop closed): nothing can run
+  // (The handle running this step holds a reference to the task.)
+  loop->enter_task(this);
+  struct Leave {
+    TaskCore* task;
+    ~Leave() {
+      if (task->loop) task->loop->leave_task(task);
+    }
+  } leave{this};
+  run_coroutine(exc);
+  if (top_.done()) [[unlikely]]
+    after_return();
+  else
+    after_yield();
+}
+
+void TaskCore::schedule_step(std::exception_ptr exc) {
+  loop->check_schedulable();
+  if (!queue_own_handle(exc, false, nullptr))
+    loop->call_soon_internal(TaskStep{CoreRef(this), std::move(exc)});
+}
+
+void TaskCore::schedule_wakeup(FutureCore& future, TaskCore* self) {
+  CoreRef ref = CoreRef::adopt(self);  // released if the loop refuses
+  loop->check_schedulable();
+  if (&future == fut_waiter_) [[likely]] {
+    std::exception_ptr none;
+    if (queue_own_handle(none, true, self)) [[likely]] {
+      ref.detach();  // the handle's now
+      return;
+    }
+  }
+  loop->call_soon_internal(TaskWakeup{std::move(ref)}, FutureArg{CoreRef(&future)});
+}
+
+void TaskCore::wakeup(FutureCore& future) {
+  std::exception_ptr exc;
+  if (future.status != FutureStatus::finished || future.error) exc = wakeup_exception(future);
+  step_now(exc);
+}
+
+void TaskCore::run_own_handle(bool wakeup) {
+  std::exception_ptr exc = std::exchange(own_exc_, nullptr);
+  if (wakeup && fut_waiter_) [[likely]] {
+    FutureCore& future = *fut_waiter_;
+    if (future.status != FutureStatus::finished || future.error) [[unlikely]]
+      exc = wakeup_exception(future);
+  }
+  step_now(exc);
+}
+
+void TaskCore::step(std::exception_ptr exc) { step_now(exc); }
+
+void TaskCore::raise_already_done(const std::exception_ptr& exc) const {
+  throw InvalidStateError("_step(): already done: " + repr() + ", " + exception_repr(exc));
 }
 
 // The coroutine returned or raised (coro.send ended with StopIteration or an exception).
@@ -157,14 +195,12 @@ void TaskCore::after_return() {
   }
 }
 
-// The coroutine awaited something not done: wait for it (FUT-06, FUT-11).
-void TaskCore::after_yield() {
+void TaskCore::after_odd_yield(FutureCore* result) {
   if (!has_yielded) {
     // Only an await outside aio's awaitables could suspend without telling the task.
     schedule_step(std::make_exception_ptr(RuntimeError("Task got bad yield: " + repr())));
     return;
   }
-  FutureCore* result = std::exchange(yielded, nullptr);
   if (result == nullptr) {
     schedule_step(nullptr);  // a bare yield: sleep(0)
     return;
@@ -173,13 +209,8 @@ void TaskCore::after_yield() {
   if (result->loop != loop) {
     schedule_step(std::make_exception_ptr(RuntimeError(
         "Task " + repr() + " got Future " + result->repr() + " attached to a different loop")));
-  } else if (result == this) {
-    schedule_step(std::make_exception_ptr(RuntimeError("Task cannot await on itself: " + repr())));
   } else {
-    add_ref();
-    result->add_callback(DoneCallback{nullptr, this});
-    fut_waiter_ = awaited.detach();
-    if (must_cancel_ && fut_waiter_->cancel(cancel_message())) must_cancel_ = false;  // CAN-17
+    schedule_step(std::make_exception_ptr(RuntimeError("Task cannot await on itself: " + repr())));
   }
 }
 

@@ -103,7 +103,7 @@ class FutureCore {
  public:
   FutureCore(EventLoop* owner, const std::type_info& type, bool task) noexcept
       : is_task(task), result_type(&type), loop(owner) {}
-  virtual ~FutureCore();
+  virtual ~FutureCore() = default;
   FutureCore(const FutureCore&) = delete;
   FutureCore& operator=(const FutureCore&) = delete;
 
@@ -140,7 +140,10 @@ class FutureCore {
   // Future.exception() (FUT-01, CAN-10).
   std::exception_ptr exception();
   // set_result's tail: the value is in place; FINISHED, then the callbacks (FUT-02, CLS-09).
-  void finish_with_result();
+  void finish_with_result() {
+    status = FutureStatus::finished;
+    schedule_callbacks();
+  }
   // Future.set_exception (FUT-02, FUT-03).
   void set_exception(std::exception_ptr error);
   // "invalid state" unless pending; "Task does not support set_... operation" for a task.
@@ -212,6 +215,8 @@ class FutureCore {
   void schedule_one(DoneCallback cb);
   void schedule_all();
 
+  // last_release's report, when an exception was never retrieved.
+  void report_unretrieved() const noexcept;
   // Builds the "never retrieved" report, if one is due.
   bool unretrieved_report(ExceptionContext& context) const;
   // Sends a report to the loop's handler, or to the log when the loop is gone. Never throws.

@@ -38,6 +38,14 @@ class FutureState final : public FutureCore {
   }
   void describe_result(std::string& out) const override { slot_.describe(out); }
 
+ protected:
+  // FutureCore's, with the destructor known (a future per task hand-off dies here).
+  void last_release() noexcept override {
+    if (log_traceback) [[unlikely]]
+      report_unretrieved();
+    delete this;
+  }
+
  private:
   ResultSlot<T> slot_;
 };

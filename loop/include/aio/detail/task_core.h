@@ -29,8 +29,11 @@ class TaskCore : public FutureCore {
   // Task.__wakeup: the awaited future is done; step with its exception, if any.
   void wakeup(FutureCore& future);
   // Queues __wakeup(future) with call_soon: `future`'s done callback for this task. `self`
-  // is the reference that callback held.
-  void schedule_wakeup(FutureCore& future, CoreRef self);
+  // is the reference that callback held, which this takes over.
+  void schedule_wakeup(FutureCore& future, TaskCore* self);
+  // What the task's own handle runs: __wakeup from the awaited future, or __step throwing in
+  // what schedule_step left (internal to the step handle).
+  void run_own_handle(bool wakeup);
 
   bool cancel(std::optional<std::string> msg) override;  // CAN-11, CAN-13
   std::uint32_t cancelling() const noexcept { return num_cancels_requested_; }
@@ -73,12 +76,17 @@ class TaskCore : public FutureCore {
  private:
   void schedule_step(std::exception_ptr exc);
   // Queues the task's own step handle (see TaskStepHandle) for a step throwing `exc` in, or
-  // for the wakeup from `wakeup_from`; false if it is in use (then `exc` and `self` are left
+  // for the wakeup from fut_waiter_; false if it is in use (then `exc` and `self` are left
   // alone). `self`, if given, is a reference to this task that the handle takes over.
-  bool queue_own_handle(std::exception_ptr& exc, FutureCore* wakeup_from, CoreRef* self);
-  void run_coroutine(std::exception_ptr exc);
+  bool queue_own_handle(std::exception_ptr& exc, bool wakeup, TaskCore* self);
+  // The body of step(), inline in the step handle's call (task_step.cpp).
+  void step_now(std::exception_ptr& exc);
+  [[noreturn]] void raise_already_done(const std::exception_ptr& exc) const;
+  void run_coroutine(std::exception_ptr& exc);
   void after_return();
   void after_yield();
+  // after_yield for anything but a pending future of this loop; takes over `result`.
+  void after_odd_yield(FutureCore* result);
 
   std::coroutine_handle<> top_;
   PromiseBase* promise_;
@@ -93,6 +101,7 @@ class TaskCore : public FutureCore {
   bool registered_ = false;
   bool coro_finished_ = false;  // it returned or raised (a frame dropped at close did not)
   TaskStepHandle step_handle_;  // reused for every step and wakeup
+  std::exception_ptr own_exc_;  // what the step the step handle runs throws in
 };
 
 template <class T>
