@@ -155,7 +155,12 @@ class Builder {
 
   static Json scalar(const Event& e, const Path& path) {
     if (e.tag != "?") return e.value;  // quoted or block scalar: a string
-    auto r = yaml_scalars::resolve(e.value);
+    yaml_scalars::Resolved r;
+    try {
+      r = yaml_scalars::resolve(e.value);
+    } catch (const yaml_scalars::BadScalar& bad) {
+      throw ScenarioError(path, py_str_repr(e.value) + " " + bad.what() + ": quote it");
+    }
     if (r.kind == "bool" && !yaml_scalars::is_json_bool(e.value))
       throw ScenarioError(path, py_str_repr(e.value) +
                                     " is a boolean in YAML 1.1 only: write true or false, or quote it");

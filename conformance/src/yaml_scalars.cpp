@@ -5,46 +5,166 @@
 #include <cstdlib>
 #include <cmath>
 #include <limits>
-#include <regex>
+#include <cstring>
+#include <iterator>
 
 namespace loopcheck::yaml_scalars {
 namespace {
 
-const std::regex& bool_re() {
-  static const std::regex re(
-      "yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF");
-  return re;
-}
-const std::regex& float_re() {
-  static const std::regex re(
-      "[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?"
-      "|\\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
-      "|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*"
-      "|[-+]?\\.(?:inf|Inf|INF)"
-      "|\\.(?:nan|NaN|NAN)");
-  return re;
-}
-const std::regex& int_re() {
-  static const std::regex re(
-      "[-+]?0b[0-1_]+"
-      "|[-+]?0[0-7_]+"
-      "|[-+]?(?:0|[1-9][0-9_]*)"
-      "|[-+]?0x[0-9a-fA-F_]+"
-      "|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+");
-  return re;
-}
-const std::regex& timestamp_re() {
-  static const std::regex re(
-      "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
-      "|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?"
-      "(?:[Tt]|[ \\t]+)[0-9][0-9]?"
-      ":[0-9][0-9]:[0-9][0-9](?:\\.[0-9]*)?"
-      "(?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?");
-  return re;
+// PyYAML's implicit resolvers (resolver.py), matched by hand: std::regex's matcher recurses
+// once per character, so a long plain scalar overflowed the stack (found by fuzz/scenario_yaml:
+// an integer of a few thousand digits). Each function below is one of PyYAML's patterns, as a
+// full match; the comment above it is the pattern.
+class Scan {
+ public:
+  explicit Scan(const std::string& text) : s_(text) {}
+  bool at_end() const { return i_ == s_.size(); }
+  bool peek_in(const char* set) const {
+    return i_ < s_.size() && s_[i_] != '\0' && std::strchr(set, s_[i_]) != nullptr;
+  }
+  bool eat(char c) {
+    if (i_ < s_.size() && s_[i_] == c) return ++i_, true;
+    return false;
+  }
+  bool eat_in(const char* set) { return peek_in(set) ? (++i_, true) : false; }
+  std::size_t eat_all(const char* set) {
+    std::size_t n = 0;
+    while (eat_in(set)) ++n;
+    return n;
+  }
+  bool eat_word(const char* word) {
+    const std::size_t n = std::strlen(word);
+    if (s_.compare(i_, n, word) != 0) return false;
+    i_ += n;
+    return true;
+  }
+  std::size_t pos() const { return i_; }
+  void rewind(std::size_t to) { i_ = to; }
+  char next() const { return i_ + 1 < s_.size() ? s_[i_ + 1] : '\0'; }
+
+ private:
+  const std::string& s_;
+  std::size_t i_ = 0;
+};
+
+constexpr const char* kDigits = "0123456789";
+constexpr const char* kDigitsUnderscore = "0123456789_";
+
+// (?::[0-5]?[0-9])+ : what follows is never a digit, so two digits are taken when they fit.
+bool sexagesimal_tail(Scan& in) {
+  std::size_t groups = 0;
+  while (in.eat(':')) {
+    if (in.peek_in("012345") && std::strchr(kDigits, in.next()) && in.next() != '\0') {
+      in.eat_in(kDigits);
+      in.eat_in(kDigits);
+    } else if (!in.eat_in(kDigits)) {
+      return false;
+    }
+    ++groups;
+  }
+  return groups > 0;
 }
 
-bool first_in(const std::string& text, const char* chars) {
-  return !text.empty() && std::string(chars).find(text[0]) != std::string::npos;
+// (?:[eE][-+][0-9]+)?
+bool optional_exponent(Scan& in) {
+  if (!in.eat_in("eE")) return true;
+  return in.eat_in("-+") && in.eat_all(kDigits) > 0;
+}
+
+bool is_bool(const std::string& t) {
+  static const char* const words[] = {"yes", "Yes", "YES", "no",  "No",  "NO",
+                                      "true", "True", "TRUE", "false", "False", "FALSE",
+                                      "on",  "On",  "ON",  "off", "Off", "OFF"};
+  return std::any_of(std::begin(words), std::end(words), [&](const char* w) { return t == w; });
+}
+
+bool is_float(const std::string& t) {
+  {  // [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+    Scan in(t);
+    in.eat_in("-+");
+    if (in.eat_in(kDigits) && (in.eat_all(kDigitsUnderscore), in.eat('.')) &&
+        (in.eat_all(kDigitsUnderscore), optional_exponent(in)) && in.at_end())
+      return true;
+  }
+  {  // \.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+    Scan in(t);
+    if (in.eat('.') && in.eat_in(kDigits) && (in.eat_all(kDigitsUnderscore), optional_exponent(in)) &&
+        in.at_end())
+      return true;
+  }
+  {  // [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    Scan in(t);
+    in.eat_in("-+");
+    if (in.eat_in(kDigits) && (in.eat_all(kDigitsUnderscore), sexagesimal_tail(in)) && in.eat('.') &&
+        (in.eat_all(kDigitsUnderscore), in.at_end()))
+      return true;
+  }
+  {  // [-+]?\.(?:inf|Inf|INF)
+    Scan in(t);
+    in.eat_in("-+");
+    if (in.eat('.') && (in.eat_word("inf") || in.eat_word("Inf") || in.eat_word("INF")) && in.at_end())
+      return true;
+  }
+  // \.(?:nan|NaN|NAN)
+  return t == ".nan" || t == ".NaN" || t == ".NAN";
+}
+
+bool is_int(const std::string& t) {
+  const auto signed_scan = [&t] {
+    Scan in(t);
+    in.eat_in("-+");
+    return in;
+  };
+  {  // [-+]?0b[0-1_]+
+    Scan in = signed_scan();
+    if (in.eat_word("0b") && in.eat_all("01_") > 0 && in.at_end()) return true;
+  }
+  {  // [-+]?0[0-7_]+
+    Scan in = signed_scan();
+    if (in.eat('0') && in.eat_all("01234567_") > 0 && in.at_end()) return true;
+  }
+  {  // [-+]?(?:0|[1-9][0-9_]*)
+    Scan in = signed_scan();
+    if (in.eat('0') ? in.at_end() : (in.eat_in("123456789") && (in.eat_all(kDigitsUnderscore), in.at_end())))
+      return true;
+  }
+  {  // [-+]?0x[0-9a-fA-F_]+
+    Scan in = signed_scan();
+    if (in.eat_word("0x") && in.eat_all("0123456789abcdefABCDEF_") > 0 && in.at_end()) return true;
+  }
+  // [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
+  Scan in = signed_scan();
+  return in.eat_in("123456789") && (in.eat_all(kDigitsUnderscore), sexagesimal_tail(in)) && in.at_end();
+}
+
+// [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+// | [0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?
+//   :[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?
+bool is_timestamp(const std::string& t) {
+  Scan in(t);
+  const auto digits = [&in](std::size_t min, std::size_t max) {
+    std::size_t n = 0;
+    while (n < max && in.eat_in(kDigits)) ++n;
+    return n >= min;
+  };
+  if (!digits(4, 4) || !in.eat('-')) return false;
+  const std::size_t month = in.pos();
+  if (digits(2, 2) && in.eat('-') && digits(2, 2) && in.at_end()) return true;
+  in.rewind(month);
+  if (!digits(1, 2) || !in.eat('-') || !digits(1, 2)) return false;
+  if (!in.eat_in("Tt") && in.eat_all(" \t") == 0) return false;
+  if (!digits(1, 2) || !in.eat(':') || !digits(2, 2) || !in.eat(':') || !digits(2, 2)) return false;
+  if (in.eat('.')) in.eat_all(kDigits);
+  const std::size_t zone = in.pos();
+  in.eat_all(" \t");
+  if (in.eat('Z')) return in.at_end();
+  if (in.eat_in("-+") && digits(1, 2)) {
+    const std::size_t minutes = in.pos();
+    if (!(in.eat(':') && digits(2, 2))) in.rewind(minutes);
+    return in.at_end();
+  }
+  in.rewind(zone);
+  return in.at_end();
 }
 
 std::string without(std::string s, char c) {
@@ -77,6 +197,9 @@ Json make_int(const std::string& raw) {
     if (v[0] == '-') sign = -1;
     v.erase(0, 1);
   }
+  const bool prefixed = v.rfind("0b", 0) == 0 || v.rfind("0x", 0) == 0;
+  if (prefixed && v.size() == 2)  // PyYAML: int('', 2) raises ValueError
+    throw BadScalar("has no digits after its " + v + " prefix: PyYAML cannot read it either");
   try {
     if (v == "0") return 0;
     if (v.rfind("0b", 0) == 0) return sign * std::stoll(v.substr(2), nullptr, 2);
@@ -113,18 +236,18 @@ bool is_json_bool(const std::string& text) {
 Resolved resolve(const std::string& text) {
   if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
     return {"null", nullptr};
-  if (first_in(text, "yYnNtTfFoO") && std::regex_match(text, bool_re())) {
+  if (is_bool(text)) {
     char c = text[0];
     bool yes = c == 'y' || c == 'Y' || c == 't' || c == 'T' || text == "on" || text == "On" ||
                text == "ON";
     return {"bool", yes};
   }
-  if (first_in(text, "-+0123456789.") && std::regex_match(text, float_re()))
+  if (is_float(text))
     return {"float", make_float(text)};
-  if (first_in(text, "-+0123456789") && std::regex_match(text, int_re()))
+  if (is_int(text))
     return {"int", make_int(text)};
   if (text == "<<") return {"merge", text};
-  if (first_in(text, "0123456789") && std::regex_match(text, timestamp_re()))
+  if (is_timestamp(text))
     return {"timestamp", text};
   if (text == "=") return {"value", text};
   return {"str", text};

@@ -127,5 +127,30 @@ TEST(YamlLoader, NumbersBeyondADoubleLoadAsInfinity) {
   EXPECT_NO_THROW(load("a: -" + std::string(400, '9') + ".5"));
 }
 
+// Found by fuzz/scenario_yaml: a plain scalar of a few thousand digits overflowed the stack,
+// because std::regex's matcher recursed once per character. The resolver now matches PyYAML's
+// patterns by hand, in one pass; the value is what PyYAML gives.
+TEST(YamlLoader, LongPlainScalarsResolveWithoutExhaustingTheStack) {
+  const std::string digits(300000, '9');
+  EXPECT_TRUE(std::isinf(load("a: " + digits)["a"].get<double>()));
+  EXPECT_TRUE(std::isinf(load("a: " + digits + "_" + digits + ".5e+3")["a"].get<double>()));
+  EXPECT_EQ(load("a: 1" + std::string(300000, '_'))["a"], 1);
+  EXPECT_EQ(load("a: 0x" + std::string(300000, '0') + "1f")["a"], 31);
+  EXPECT_EQ(load("a: 1:" + std::string(300000, '5'))["a"], "1:" + std::string(300000, '5'));  // a string
+  EXPECT_EQ(error_of("a: 2001-12-14 21:59:43." + std::string(300000, '1')),
+            "t.yaml:1:4: YAML type timestamp is not allowed: quote the value");
+}
+
+// PyYAML resolves "0b_" and "0x_" as ints and then cannot build them (int('', 2)); the loader
+// names the scalar rather than letting std::stoll's exception out (as the old code did).
+TEST(YamlLoader, IntsWithoutDigitsAfterTheirPrefixAreErrors) {
+  EXPECT_EQ(error_of("a: 0b_\n"), "t.yaml:1:4: '0b_' has no digits after its 0b prefix: PyYAML cannot "
+                                  "read it either: quote it");
+  EXPECT_EQ(error_of("a: [-0x__]"), "t.yaml:1:5: '-0x__' has no digits after its 0x prefix: PyYAML "
+                                   "cannot read it either: quote it");
+  EXPECT_EQ(load("a: 0b_1")["a"], 1);
+  EXPECT_EQ(load("a: '0b_'")["a"], "0b_");
+}
+
 }  // namespace
 }  // namespace loopcheck
