@@ -1,7 +1,8 @@
 #include "loopcheck/coverage.h"
 
 #include <fstream>
-#include <regex>
+#include <algorithm>
+#include <cctype>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -11,21 +12,39 @@
 
 namespace loopcheck {
 
+namespace {
+
+// The ID of a catalogue line "**ABC-12** text" (two to four capitals, two digits), or "".
+std::string rule_heading_id(const std::string& line) {
+  if (line.rfind("**", 0) != 0) return "";
+  std::size_t i = 2;
+  while (i < line.size() && i < 6 && std::isupper(static_cast<unsigned char>(line[i]))) ++i;
+  const std::size_t letters = i - 2;
+  if (letters < 2 || line.size() < i + 5 || line[i] != '-' ||
+      !std::isdigit(static_cast<unsigned char>(line[i + 1])) ||
+      !std::isdigit(static_cast<unsigned char>(line[i + 2])) || line.compare(i + 3, 2, "**") != 0)
+    return "";
+  return line.substr(2, letters + 3);
+}
+
+}  // namespace
+
 std::vector<CatalogueRule> load_catalogue(const std::string& path) {
   std::ifstream f(path);
   if (!f) throw std::runtime_error(path + ": cannot read the rule catalogue");
-  static const std::regex rule_re(R"(^\*\*([A-Z]{2,4}-[0-9]{2})\*\*\s*(.*)$)");
   std::vector<CatalogueRule> out;
   std::set<std::string> seen;
   std::string line;
   while (std::getline(f, line)) {
-    std::smatch m;
-    if (!std::regex_match(line, m, rule_re) || !seen.insert(m[1]).second) continue;
-    std::string s = m[2];
+    const std::string id = rule_heading_id(line);  // **ORD-01** text
+    if (id.empty() || !seen.insert(id).second) continue;
+    std::string s = line.substr(id.size() + 4);
+    if (!s.empty() && s.back() == '\r') s.pop_back();  // a CRLF file
+    s.erase(0, std::min(s.size(), s.find_first_not_of(" \t\r\n\f\v")));
     auto dot = s.find(". ");
     if (dot != std::string::npos) s = s.substr(0, dot);
     if (s.size() > 110) s = s.substr(0, 107) + "...";
-    out.push_back({m[1], s});
+    out.push_back({id, s});
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // index.html: one static page, no external resources. The matrix of scenarios by
 // implementation (each row with its rules and doc sentence), the findings, every failure
 // with its expected and actual traces side by side, and the benchmark chart.
-#include <regex>
+#include <cctype>
 #include <sstream>
 
 #include "html.h"
@@ -60,15 +60,25 @@ std::string expected_block(const ScenarioResult& r) {
 }
 
 std::string actual_block(const ScenarioResult& r) {
-  int bad = -1;
-  std::smatch m;
+  // The event the first problem names ("... event #12 ..."), to highlight. Parsed by hand: the
+  // text may come from an adapter, and std::regex recurses per character.
+  long bad = -1;
   const std::string p = r.problems.empty() ? "" : r.problems[0];
-  static const std::regex ev("event #([0-9]+)");
-  if (std::regex_search(p, m, ev)) bad = std::stoi(m[1]);
+  for (std::size_t at = p.find("event #"); at != std::string::npos; at = p.find("event #", at + 1)) {
+    std::size_t n = 0;
+    long value = 0;
+    for (std::size_t i = at + 7; i < p.size() && std::isdigit(static_cast<unsigned char>(p[i])); ++i, ++n)
+      if (n < 9) value = value * 10 + (p[i] - '0');
+    if (n > 0) {
+      if (n > 9) break;  // no trace is that long
+      bad = value;
+      break;
+    }
+  }
   std::string out = "<pre>";
   for (size_t i = 0; i < r.trace.size(); ++i) {
     std::string line = "#" + std::to_string(i) + " " + event_text(r.trace[i]);
-    out += static_cast<int>(i) == bad ? "<span class=\"bad\">" + esc(line) + "</span>\n" : esc(line) + "\n";
+    out += static_cast<long>(i) == bad ? "<span class=\"bad\">" + esc(line) + "</span>\n" : esc(line) + "\n";
   }
   if (r.trace.empty()) out += "(empty trace)\n";
   out += "final: " + esc(r.final.dump()) + "</pre>";

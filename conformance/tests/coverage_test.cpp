@@ -18,6 +18,32 @@ TEST(Coverage, EveryRuleIsCoveredOrHasAReason) {
   EXPECT_GT(cov.covered, 60);
 }
 
+TEST(Coverage, CatalogueLinesAreReadByTheirBoldId) {
+  test::TempDir dir;
+  const std::string path = dir.write(
+      "rules.md",
+      "# Rules\n"
+      "**ORD-01** First rule. More detail.\n"
+      "**ORD-01** A duplicate is ignored.\n"
+      "**AB-02**\tTwo letters, a tab, CRLF\r\n"
+      "**ABCDE-01** five letters: not an id\n"
+      "**ORD-1** one digit: not an id\n"
+      " **ORD-03** indented: not an id\n"
+      "**ORD-04**" + std::string(200000, 'x') + "\n"  // a long line: no recursion to overflow
+      "**ORD-05**\n");
+  auto cat = load_catalogue(path);
+  ASSERT_EQ(cat.size(), 4u);
+  EXPECT_EQ(cat[0].id, "ORD-01");
+  EXPECT_EQ(cat[0].summary, "First rule");
+  EXPECT_EQ(cat[1].id, "AB-02");
+  EXPECT_EQ(cat[1].summary, "Two letters, a tab, CRLF");
+  EXPECT_EQ(cat[2].id, "ORD-04");
+  EXPECT_EQ(cat[2].summary, std::string(107, 'x') + "...");
+  EXPECT_EQ(cat[3].id, "ORD-05");
+  EXPECT_EQ(cat[3].summary, "");
+  EXPECT_EQ(load_catalogue(test::root() + "/conformance/spec/asyncio-rules.md").size(), 157u);
+}
+
 TEST(Coverage, MissingAndStaleReasonsAreProblems) {
   test::TempDir dir;
   const std::string reasons = dir.write("r.yaml", "ORD-01: stale, a scenario covers it\nZZZ-99: no such rule\n");

@@ -122,6 +122,20 @@ TEST(Reports, HostileReportFilesAreRefusedOrRead) {
   EXPECT_NE(html_report(runs, Json()).find("a/b"), std::string::npos);
 }
 
+TEST(Reports, TheEventTheFirstProblemNamesIsHighlighted) {
+  ScenarioResult named = result("ordering/b", "FAIL");  // "event #1 ... does not match"
+  const std::string html = html_report({run("uvloop", {named})}, Json());
+  EXPECT_NE(html.find("<span class=\"bad\">#1 "), std::string::npos);
+  EXPECT_EQ(html.find("<span class=\"bad\">#0 "), std::string::npos);
+  // An adapter's text may say anything: a number too long for an int, or a million digits,
+  // highlights nothing rather than throwing or recursing.
+  ScenarioResult hostile = result("ordering/b", "FAIL");
+  hostile.problems = {"event #" + std::string(1000000, '9') + " and event #x"};
+  std::string out;
+  ASSERT_NO_THROW(out = html_report({run("uvloop", {hostile})}, Json()));
+  EXPECT_EQ(out.find("<span class=\"bad\">"), std::string::npos);
+}
+
 TEST(Reports, ShardsOfOneRunAreOneColumn) {
   test::TempDir dir;
   std::filesystem::create_directories(dir.path + "/runs");
