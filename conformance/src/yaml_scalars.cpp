@@ -200,15 +200,32 @@ Json make_int(const std::string& raw) {
   const bool prefixed = v.rfind("0b", 0) == 0 || v.rfind("0x", 0) == 0;
   if (prefixed && v.size() == 2)  // PyYAML: int('', 2) raises ValueError
     throw BadScalar("has no digits after its " + v + " prefix: PyYAML cannot read it either");
+  if (v == "0") return 0;
+  int base = 10;
+  std::string digits = v;
+  if (v.rfind("0b", 0) == 0) {
+    base = 2, digits = v.substr(2);
+  } else if (v.rfind("0x", 0) == 0) {
+    base = 16, digits = v.substr(2);
+  } else if (v[0] == '0') {
+    base = 8;
+  } else if (v.find(':') != std::string::npos) {
+    // Python's int is exact; a value beyond 64 bits stays a float here (found by
+    // fuzz/scenario_yaml: "777...7:0" was cast to long long out of range).
+    const double value = sign * sexagesimal(v);
+    if (value >= -0x1p63 && value < 0x1p63) return static_cast<long long>(value);
+    return value;
+  }
   try {
-    if (v == "0") return 0;
-    if (v.rfind("0b", 0) == 0) return sign * std::stoll(v.substr(2), nullptr, 2);
-    if (v.rfind("0x", 0) == 0) return sign * std::stoll(v.substr(2), nullptr, 16);
-    if (v[0] == '0') return sign * std::stoll(v, nullptr, 8);
-    if (v.find(':') != std::string::npos) return static_cast<long long>(sign * sexagesimal(v));
-    return sign * std::stoll(v);
-  } catch (const std::out_of_range&) {  // beyond 64 bits: keep the magnitude as a float
-    return sign * to_double(v);
+    return sign * std::stoll(digits, nullptr, base);
+  } catch (const std::out_of_range&) {  // beyond 64 bits: the nearest float of the magnitude
+    if (base == 10) return sign * to_double(digits);
+    double value = 0;
+    for (char c : digits) {
+      const int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
+      value = value * base + d;
+    }
+    return sign * value;
   }
 }
 

@@ -127,6 +127,19 @@ TEST(YamlLoader, NumbersBeyondADoubleLoadAsInfinity) {
   EXPECT_NO_THROW(load("a: -" + std::string(400, '9') + ".5"));
 }
 
+// Found by fuzz/scenario_yaml (UBSan): a sexagesimal int beyond 64 bits was cast to long long.
+// Ints beyond 64 bits load as the nearest float, in their own base (PyYAML keeps them exact).
+TEST(YamlLoader, IntsBeyond64BitsLoadAsTheNearestFloat) {
+  EXPECT_DOUBLE_EQ(load("a: -" + std::string(30, '7') + ":0")["a"].get<double>(), -4.666666666666667e+31);
+  EXPECT_DOUBLE_EQ(load("a: 0777777777777777777777777")["a"].get<double>(), 4.722366482869645e+21);
+  EXPECT_DOUBLE_EQ(load("a: 0b" + std::string(70, '1'))["a"].get<double>(), 1.1805916207174113e+21);
+  EXPECT_DOUBLE_EQ(load("a: 0x" + std::string(20, 'f'))["a"].get<double>(), 1.2089258196146292e+24);
+  EXPECT_DOUBLE_EQ(load("a: " + std::string(25, '9'))["a"].get<double>(), 1e25);
+  EXPECT_EQ(load("a: -1:30")["a"], -90);
+  EXPECT_TRUE(load("a: 1:2:3")["a"].is_number_integer());
+  EXPECT_EQ(load("a: 0x7fffffffffffffff")["a"], 0x7fffffffffffffffLL);
+}
+
 // Found by fuzz/scenario_yaml: a plain scalar of a few thousand digits overflowed the stack,
 // because std::regex's matcher recursed once per character. The resolver now matches PyYAML's
 // patterns by hand, in one pass; the value is what PyYAML gives.
