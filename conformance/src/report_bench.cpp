@@ -39,6 +39,19 @@ double num(const Json& o, const char* a, const char* b) {
   return o[a][b].get<double>();
 }
 
+// o[key] if o is an object holding a string there, else `fallback`: results.json may be
+// hand-edited or truncated, and the page is still written.
+std::string text(const Json& o, const char* key, const std::string& fallback) {
+  if (!o.is_object() || !o.contains(key) || !o[key].is_string()) return fallback;
+  return o[key].get<std::string>();
+}
+
+// o[key] if o is an object that has it, else null.
+const Json& member(const Json& o, const char* key) {
+  static const Json none;
+  return o.is_object() && o.contains(key) ? o[key] : none;
+}
+
 const char* colour(const std::string& impl) {
   if (impl == "aio") return "#2b7bb9";
   if (impl == "floor") return "#888";
@@ -61,14 +74,16 @@ std::string bench_section(const Json& bench) {
   int y = 30, bars = 0;
   for (const auto& w : bench["workloads"]) {
     if (!w.is_object()) continue;
-    rows << "<text x=\"0\" y=\"" << y + 12 << "\" class=\"wl\">" << esc(w.value("title", w.value("name", "?"))) << "</text>\n";
+    rows << "<text x=\"0\" y=\"" << y + 12 << "\" class=\"wl\">" << esc(text(w, "title", text(w, "name", "?"))) << "</text>\n";
     y += row_h + 2;
-    for (const auto& r : w.value("results", Json::array())) {
-      const std::string impl = r.value("implementation", "?");
+    const Json& results = member(w, "results");
+    if (!results.is_array()) continue;
+    for (const auto& r : results) {
+      const std::string impl = text(r, "implementation", "?");
       const double med = num(r, "items_per_second", "median");
       rows << "<text x=\"" << label_w - 6 << "\" y=\"" << y + 12 << "\" text-anchor=\"end\">" << esc(impl) << "</text>";
-      if (r.value("status", "") != "ok" || !(med > 0)) {
-        rows << "<text x=\"" << label_w + 4 << "\" y=\"" << y + 12 << "\" class=\"na\">" << esc(r.value("status", "?")) << "</text>\n";
+      if (text(r, "status", "") != "ok" || !(med > 0)) {
+        rows << "<text x=\"" << label_w + 4 << "\" y=\"" << y + 12 << "\" class=\"na\">" << esc(text(r, "status", "?")) << "</text>\n";
         y += row_h;
         continue;
       }
@@ -96,9 +111,9 @@ std::string bench_section(const Json& bench) {
     y += 8;
   }
   std::ostringstream o;
-  const Json machine = bench.value("machine", Json::object());
-  o << "<p>From <code>reports/bench/results.json</code> (" << esc(bench.value("date", "")) << ", "
-    << esc(machine.value("cpu", "")) << ", " << machine.value("cores", Json(0)).dump()
+  const Json& machine = member(bench, "machine");
+  o << "<p>From <code>reports/bench/results.json</code> (" << esc(text(bench, "date", "")) << ", "
+    << esc(text(machine, "cpu", "")) << ", " << (member(machine, "cores").is_number_integer() ? member(machine, "cores").dump() : std::string("?"))
     << " cores). Median items per second on a log scale, min&ndash;max over rounds as a line; "
        "ratios are aio's rate over the peer's.</p>\n";
   o << "<svg id=\"bench-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << y + 10
@@ -112,15 +127,15 @@ std::string bench_section(const Json& bench) {
   if (bench.contains("targets") && bench["targets"].is_array()) {
     o << "<table id=\"bench-targets\"><tr><th>target</th><th>required</th><th>measured</th><th>status</th></tr>\n";
     for (const auto& t : bench["targets"]) {
-      const std::string st = t.value("status", "");
+      const std::string st = text(t, "status", "");
       auto show = [](const Json& v) {
         if (!v.is_number()) return std::string("&ndash;");
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.3g", v.get<double>());
         return std::string(buf);
       };
-      o << "<tr><td>" << esc(t.value("target", "")) << "</td><td>" << show(t.value("required", Json())) << "</td><td>"
-        << show(t.value("measured", Json())) << "</td><td class=\"st " << (st == "met" ? "PASS" : st == "missed" ? "FAIL" : "SKIP")
+      o << "<tr><td>" << esc(text(t, "target", "")) << "</td><td>" << show(member(t, "required")) << "</td><td>"
+        << show(member(t, "measured")) << "</td><td class=\"st " << (st == "met" ? "PASS" : st == "missed" ? "FAIL" : "SKIP")
         << "\">" << esc(st) << "</td></tr>\n";
     }
     o << "</table>\n";

@@ -136,6 +136,25 @@ TEST(Reports, TheEventTheFirstProblemNamesIsHighlighted) {
   EXPECT_EQ(out.find("<span class=\"bad\">"), std::string::npos);
 }
 
+TEST(Reports, MalformedBenchResultsStillGiveAPage) {
+  const std::vector<RunRecord> runs = {run("sim", {result("ordering/a", "PASS")})};
+  const Json good = Json::parse(R"({"workloads": [{"title": "batch", "results": [
+      {"implementation": "aio", "status": "ok", "items_per_second": {"median": 1e7, "min": 9e6, "max": 2e7}}]}]})");
+  EXPECT_NE(html_report(runs, good).find("<!-- bars: 1 -->"), std::string::npos);
+  // Wrong types wherever a field can be: each is skipped or shown as unknown, never thrown.
+  for (const char* text : {
+           R"({"workloads": [7, {"title": 5, "name": [], "results": 3}]})",
+           R"({"workloads": [{"results": [1, "x", {"implementation": 2, "status": {}}]}]})",
+           R"({"workloads": [], "machine": "big", "date": 2026})",
+           R"({"workloads": [], "machine": {"cpu": 1, "cores": "two"}})",
+           R"({"workloads": [], "targets": [1, {"target": [], "required": "3x", "measured": null, "status": 4}]})"}) {
+    std::string html;
+    ASSERT_NO_THROW(html = html_report(runs, Json::parse(text))) << text;
+    EXPECT_NE(html.find("bench-chart"), std::string::npos) << text;
+    EXPECT_NE(html.find("ordering/a"), std::string::npos) << text;
+  }
+}
+
 TEST(Reports, ShardsOfOneRunAreOneColumn) {
   test::TempDir dir;
   std::filesystem::create_directories(dir.path + "/runs");
