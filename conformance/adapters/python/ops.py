@@ -106,6 +106,9 @@ class Ops:
         elif op == 'add_done_callback':
             fn = self.callbacks.get(st['id'])
             if fn is None:
+                if 'do' not in st:  # as the aio adapter: an abort, not a KeyError
+                    raise Abort('invalid', f"done callback {st['id']!r} is used before the step "
+                                           'that defines it ran')
                 fn = self.callbacks[st['id']] = self.callback(st['do'])
             self.get(st['future']).add_done_callback(fn, **_context(self, st))
         elif op == 'remove_done_callback':

@@ -178,6 +178,35 @@ class ValidatorTest(unittest.TestCase):
                 self.assertIsNone(msg, text)
 
 
+class YamlFileTest(unittest.TestCase):
+    def load_bytes(self, data):
+        import tempfile
+        with tempfile.NamedTemporaryFile(suffix='.yaml', delete=False) as f:
+            f.write(data)
+        try:
+            return yaml_loader.load(f.name), f.name
+        except yaml_loader.LoadError as e:
+            return str(e), f.name
+        finally:
+            os.unlink(f.name)
+
+    def test_text_that_is_not_utf8_is_an_error_with_its_position(self):
+        # The same message as the C++ loader (YamlLoader.TextThatIsNotUtf8IsRejected...).
+        for data, where, byte, offset in ((b'id: a\ntitle: "b\xff"\n', '2:10', 'FF', 15),
+                                          (b'a: \xc3', '1:4', 'C3', 3),
+                                          (b'a: \xed\xa0\x80', '1:4', 'ED', 3)):
+            msg, name = self.load_bytes(data)
+            self.assertEqual(msg, f'{name}:{where}: the file is not UTF-8 text (byte 0x{byte} '
+                                  f'at offset {offset})')
+        (data, _), _ = self.load_bytes('\ufeffa: "\u00e9"\n'.encode('utf-8'))
+        self.assertEqual(data, {'a': '\u00e9'})
+
+    def test_unreadable_file_is_an_error(self):
+        with self.assertRaises(yaml_loader.LoadError) as cm:
+            yaml_loader.load('/nonexistent/x.yaml')
+        self.assertIn('/nonexistent/x.yaml: cannot read the file', str(cm.exception))
+
+
 class ProtocolTest(unittest.TestCase):
     def test_session(self):
         scenario = {'id': 'a/b', 'title': 't', 'rules': ['ORD-01'], 'level': 'reference',
@@ -203,6 +232,27 @@ class ProtocolTest(unittest.TestCase):
         self.assertEqual(answers[4]['status'], 'invalid')
         self.assertEqual(answers[5]['status'], 'stalled')
         self.assertEqual(proc.returncode, 0)
+
+    def test_callback_used_before_its_definition_ran_is_invalid(self):
+        # The validator accepts an id defined anywhere; at run time the first use must have
+        # `do`. The driver answers invalid (as the aio adapter does), not a KeyError.
+        scenario = {'id': 'a/b', 'title': 't', 'rules': ['ORD-01'], 'level': 'reference',
+                    'program': [{'create_future': 'f'},
+                                {'add_done_callback': {'future': 'f', 'id': 'cb'}},
+                                {'add_done_callback': {'future': 'f', 'id': 'cb',
+                                                       'do': [{'record': 'x'}]}}],
+                    'expect': {'trace': []}}
+        lines = [json.dumps({'op': 'start', 'protocol': [1]}),
+                 json.dumps({'op': 'run', 'seq': 1, 'scenario': scenario}),
+                 json.dumps({'op': 'stop'})]
+        proc = subprocess.run([sys.executable, os.path.join(HERE, 'loopcheck_driver.py')],
+                              input='\n'.join(lines) + '\n', capture_output=True, text=True,
+                              timeout=60)
+        answers = [json.loads(line) for line in proc.stdout.splitlines()]
+        self.assertEqual([a['op'] for a in answers], ['ready', 'result', 'stopped'])
+        self.assertEqual(answers[1]['status'], 'invalid', answers[1])
+        self.assertIn("done callback 'cb' is used before the step that defines it ran",
+                      json.dumps(answers[1]))
 
     def test_skips(self):
         sc = {'needs': ['virtual_time'], 'since': '3.4'}

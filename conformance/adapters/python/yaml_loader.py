@@ -32,8 +32,20 @@ class Positions:
 
 def load(path):
     """Returns (data, positions). Raises LoadError with file:line:column."""
-    with open(path, encoding='utf-8') as f:
-        text = f.read()
+    try:
+        with open(path, 'rb') as f:
+            data = f.read()
+    except OSError as e:
+        raise LoadError(f'{path}: cannot read the file ({e.strerror})') from None
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError as e:  # as the C++ loader says it (the column counts bytes)
+        line = data.count(b'\n', 0, e.start) + 1
+        column = e.start - (data.rfind(b'\n', 0, e.start) + 1) + 1
+        raise LoadError(f'{path}:{line}:{column}: the file is not UTF-8 text (byte '
+                        f'0x{data[e.start]:02X} at offset {e.start})') from None
+    if text.startswith('\ufeff'):
+        text = text[1:]  # a byte order mark
     return loads(text, path)
 
 
